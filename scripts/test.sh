@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The test command (`npm test`): installs what the tests need, type-checks, runs every test with tap,
+# and ends with the line "N passed, N failed" that CI reads.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+[ -d node_modules ] || npm ci --no-audit --no-fund
+bash scripts/components.sh || { echo "could not install the test components"; echo "0 passed, 1 failed"; exit 1; }
+
+failed_extra=0
+if ! npx tsc -p . --noEmit; then
+  echo "type check failed"
+  failed_extra=1
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+npx tap "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+summary=$(grep -E '^# \{ total: [0-9]+' "$log" | tail -n 1)
+total=$(sed -nE 's/.*total: ([0-9]+).*/\1/p' <<<"$summary")
+pass=$(sed -nE 's/.*pass: ([0-9]+).*/\1/p' <<<"$summary")
+total=${total:-0}
+pass=${pass:-0}
+fail=$((total - pass + failed_extra))
+if [ "$status" -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

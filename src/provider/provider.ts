@@ -1,0 +1,24 @@
+import type { DynamicConfig } from '../config/dynamic-schema.js';
+
+/** What a provider reports about itself for `/api/providers` and `/ready`. */
+export interface ProviderState {
+  connected: boolean;
+  lastSnapshotAt?: string;
+  lastError?: string;
+}
+
+/** A source of dynamic configuration: emits whole snapshots, never deltas. */
+export interface Provider {
+  /** The provider namespace used in qualified names (`file`, `kubernetes`, `etcd`, …). */
+  name: string;
+  /** Yields a complete snapshot each time the source changes; ends when the signal aborts. */
+  watch(signal: AbortSignal): AsyncIterable<ProviderSnapshot>;
+  state(): ProviderState;
+}
+
+/** One snapshot, with per-source errors that did not stop the rest from loading (e.g. one broken file). */
+export interface ProviderSnapshot {
+  config: DynamicConfig;
+  /** Errors about the source itself (unparsable file), each naming the file or key. */
+  errors: string[];
+}
