@@ -19,11 +19,14 @@ npx tap "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 summary=$(grep -E '^# \{ total: [0-9]+' "$log" | tail -n 1)
-total=$(sed -nE 's/.*total: ([0-9]+).*/\1/p' <<<"$summary")
-pass=$(sed -nE 's/.*pass: ([0-9]+).*/\1/p' <<<"$summary")
-total=${total:-0}
+count() { sed -nE "s/.*[{ ]$1: ([0-9]+).*/\\1/p" <<<"$summary"; }
+pass=$(count pass)
+fail=$(count fail)
+skip=$(count skip)
+todo=$(count todo)
 pass=${pass:-0}
-fail=$((total - pass + failed_extra))
+fail=$((${fail:-0} + failed_extra))
 if [ "$status" -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi
-echo "$pass passed, $fail failed"
+# Skips and todos are shown, never hidden: a skipped test for a missing component is a defect.
+echo "$pass passed, $fail failed, $((${skip:-0} + ${todo:-0})) skipped"
 [ "$fail" -eq 0 ]

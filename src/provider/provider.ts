@@ -21,4 +21,6 @@ export interface ProviderSnapshot {
   config: DynamicConfig;
   /** Errors about the source itself (unparsable file), each naming the file or key. */
   errors: string[];
+  /** Where each element came from (e.g. the file), keyed `router:name`, `service:name`, `middleware:name`, `serversTransport:name`. */
+  origins?: Record<string, string>;
 }

@@ -18,52 +18,55 @@ function stableStringify(value: unknown): string {
 }
 
 /**
- * Keeps state (health checkers, balancer positions, rate-limit buckets) keyed by element name and
- * configuration hash, so an unchanged element keeps its state across routing tables.
- * Each compile opens a generation; entries the new generation did not touch are disposed when it commits.
+ * Keeps state (health checkers, balancer positions, connection pools, rate-limit buckets) keyed by
+ * element name and configuration hash, so an unchanged element keeps its state across routing tables.
+ * Each compile is a generation; an entry is disposed once no live generation uses it, so requests
+ * still running on an old table keep their pools until that table is released.
  */
 export class StateStore {
   readonly #entries = new Map<string, unknown>();
-  #touched = new Set<string>();
+  readonly #live = new Map<number, Set<string>>();
+  #current: Set<string> | undefined;
+  #next = 0;
 
-  /** Returns the state under `key`, creating it on first use in any generation. */
+  /** Returns the state under `key`, creating it on first use. */
   get<T>(key: string, create: () => T): T {
-    this.#touched.add(key);
+    this.#current?.add(key);
     if (this.#entries.has(key)) return this.#entries.get(key) as T;
     const value = create();
     this.#entries.set(key, value);
     return value;
   }
 
-  /** Starts tracking which keys the table being compiled uses. */
-  begin(): void {
-    this.#touched = new Set();
+  /** Opens a generation: the keys read until the next `begin` belong to it. */
+  begin(): number {
+    const id = ++this.#next;
+    this.#current = new Set();
+    this.#live.set(id, this.#current);
+    return id;
   }
 
-  /** Disposes every entry the last compiled table did not use. */
-  async commit(): Promise<void> {
-    const stale = [...this.#entries.keys()].filter((k) => !this.#touched.has(k));
-    for (const key of stale) {
-      const value = this.#entries.get(key);
+  /** Releases a generation (its table drained, or its compile failed) and disposes what nothing else uses. */
+  async release(generation: number): Promise<void> {
+    this.#live.delete(generation);
+    const used = new Set<string>();
+    for (const keys of this.#live.values()) for (const key of keys) used.add(key);
+    for (const [key, value] of [...this.#entries]) {
+      if (used.has(key)) continue;
       this.#entries.delete(key);
       if (value && typeof (value as Disposable).dispose === 'function') await (value as Disposable).dispose();
     }
   }
 
-  /** Abandons a compile: entries it created that no live table uses are disposed. */
-  async rollback(previous: Set<string>): Promise<void> {
-    this.#touched = previous;
-    await this.commit();
-  }
-
-  /** Keys used by the last generation (so a failed compile can roll back). */
-  snapshot(): Set<string> {
-    return new Set(this.#touched);
+  /** Number of entries held (for tests and the API). */
+  get size(): number {
+    return this.#entries.size;
   }
 
   /** Disposes everything (shutdown). */
   async close(): Promise<void> {
-    this.#touched = new Set();
-    await this.commit();
+    this.#live.clear();
+    this.#current = undefined;
+    await this.release(-1);
   }
 }

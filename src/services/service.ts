@@ -9,5 +9,10 @@ export interface Service {
   onHealthChange(listener: (healthy: boolean) => void): () => void;
   /** Per-server health for the API: url → UP | DOWN; empty when not health-checked. */
   serverStatus(): Record<string, 'UP' | 'DOWN'>;
+  /**
+   * True when the service tracks health (a load balancer with `healthCheck`, a parent with `healthCheck: {}`);
+   * failover and health-propagating parents require it of their children. Wrappers must pass it through.
+   */
+  readonly healthChecked?: boolean;
   close(): Promise<void>;
 }

@@ -1,0 +1,87 @@
+import path from 'node:path';
+import { watch, type FSWatcher } from 'chokidar';
+import type { Logger } from '../../src/log.js';
+
+/** A debounced "something changed" signal over a watched folder. */
+export interface ChangeFeed {
+  /** Resolves true after the next (debounced) change, or false once the signal aborts or the feed closes. */
+  next(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Options of a change feed: which folder, which entries in it matter, and how long bursts are merged. */
+export interface ChangeFeedOptions {
+  root: string;
+  /** Decides from the path relative to root (`/`-separated, never empty) whether an event counts. */
+  relevant(relPath: string): boolean;
+  debounceMs: number;
+  log: Logger;
+  signal: AbortSignal;
+}
+
+/**
+ * Starts watching and resolves once chokidar is ready, so no change after this call is missed.
+ * Chokidar watches the folder (never a single file) so that atomic renames (editors, Docker bind
+ * mounts, #5589) and Kubernetes `..data` symlink swaps are seen; symlinks are followed. fs.watch
+ * (inotify/FSEvents) is used, not polling: polling only helps on network filesystems and is not
+ * needed for anything tested here.
+ */
+export async function createChangeFeed(options: ChangeFeedOptions): Promise<ChangeFeed> {
+  const { root, relevant, debounceMs, log, signal } = options;
+  let pending = false;
+  let closed = false;
+  let timer: NodeJS.Timeout | undefined;
+  let wake: (() => void) | undefined;
+  const notify = () => {
+    wake?.();
+    wake = undefined;
+  };
+  const watcher: FSWatcher = watch(root, {
+    ignoreInitial: true,
+    followSymlinks: true,
+    // atomic folds an editor's unlink+add of the same path into one change.
+    atomic: true,
+    ignored: (p: string) => {
+      const rel = toRel(root, p);
+      return rel !== '' && !relevant(rel);
+    },
+  });
+  watcher.on('all', (event, p) => {
+    log.debug({ event, path: toRel(root, p) }, 'file provider: change seen');
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      pending = true;
+      notify();
+    }, debounceMs);
+  });
+  watcher.on('error', (error) => log.warn({ err: error }, 'file provider: watch error'));
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
+    notify();
+    await watcher.close();
+  };
+  const onAbort = () => void close();
+  signal.addEventListener('abort', onAbort, { once: true });
+  // An abort while chokidar is still scanning closes it, and a closed watcher never becomes ready.
+  await new Promise<void>((resolve) => {
+    watcher.once('ready', resolve);
+    signal.addEventListener('abort', () => resolve(), { once: true });
+    if (signal.aborted) resolve();
+  });
+  return {
+    async next() {
+      while (!closed && !pending && !signal.aborted) await new Promise<void>((resolve) => (wake = resolve));
+      if (closed || signal.aborted) return false;
+      pending = false;
+      return true;
+    },
+    close,
+  };
+}
+
+function toRel(root: string, p: string): string {
+  return path.relative(root, p).split(path.sep).join('/');
+}

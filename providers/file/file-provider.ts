@@ -1,0 +1,113 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from '../../src/log.js';
+import type { Provider, ProviderSnapshot, ProviderState } from '../../src/provider/provider.js';
+import { createChangeFeed, type ChangeFeed } from './change-feed.js';
+import { combineFiles, type ParsedFile } from './combine-files.js';
+import { isHiddenName, listConfigFiles } from './list-files.js';
+import { formatParseError, parseConfigFile } from './parse-file.js';
+
+/** Resolved options of one file provider instance. */
+export interface FileProviderOptions {
+  /** Absolute path of the file (`filename` mode) or folder (`directory` mode). */
+  path: string;
+  mode: 'filename' | 'directory';
+  watch: boolean;
+  log: Logger;
+  /** How long a burst of file events is merged into one re-read; ~50 ms by default. */
+  debounceMs?: number;
+  /** How the file is named in errors and origins in `filename` mode; its base name by default. */
+  displayName?: string;
+}
+
+/**
+ * Creates the file provider. Every file is parsed on its own and a file that stops parsing keeps its
+ * last good content while its error is reported (Traefik drops the whole provider update, #10890).
+ * Every change re-reads every file: simplest correct, and the watcher drops unchanged snapshots.
+ */
+export function createFileProvider(options: FileProviderOptions): Provider {
+  const { mode, log } = options;
+  const root = mode === 'directory' ? options.path : path.dirname(options.path);
+  const baseName = path.basename(options.path);
+  const displayName = options.displayName ?? baseName;
+  const lastGood = new Map<string, Record<string, unknown>>();
+  const state: ProviderState = { connected: false };
+
+  // Undefined when the folder cannot be listed.
+  async function listNames(errors: string[]): Promise<string[] | undefined> {
+    if (mode === 'filename') return [baseName];
+    try {
+      return await listConfigFiles(root);
+    } catch (error) {
+      errors.push(`${options.path}: ${(error as Error).message}`);
+      return undefined;
+    }
+  }
+
+  async function readOne(name: string, errors: string[]): Promise<void> {
+    const shown = mode === 'filename' ? displayName : name;
+    let text: string;
+    try {
+      text = await readFile(path.join(root, name), 'utf8');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Deleted between listing and reading: the next event lists it as gone.
+      if (code === 'ENOENT' && mode === 'directory') return void lastGood.delete(name);
+      errors.push(`${shown}: ${code === 'ENOENT' ? 'file not found' : (error as Error).message}`);
+      return;
+    }
+    const parsed = parseConfigFile(name, text);
+    if (parsed.ok) lastGood.set(name, parsed.value);
+    else errors.push(formatParseError(shown, parsed));
+  }
+
+  async function read(): Promise<ProviderSnapshot> {
+    const errors: string[] = [];
+    const listed = await listNames(errors);
+    // Losing the folder (unmounted, permissions) keeps every file's last good content, like a parse error.
+    const names = listed ?? [...lastGood.keys()].sort();
+    if (listed) {
+      for (const name of listed) await readOne(name, errors);
+      for (const name of [...lastGood.keys()]) if (!listed.includes(name)) lastGood.delete(name);
+    }
+    const files: ParsedFile[] = names.flatMap((name) => {
+      const value = lastGood.get(name);
+      return value ? [{ name: mode === 'filename' ? displayName : name, value }] : [];
+    });
+    const combined = combineFiles(files);
+    errors.push(...combined.errors);
+    state.connected = true;
+    state.lastSnapshotAt = new Date().toISOString();
+    state.lastError = errors.at(-1);
+    for (const error of errors) log.warn({ provider: 'file' }, error);
+    return { config: combined.config, errors, origins: combined.origins };
+  }
+
+  // Filename mode watches the parent folder for the file's own name plus Kubernetes' `..data` entries;
+  // directory mode ignores dot files and dot folders except those `..` entries.
+  const relevant = (rel: string): boolean => {
+    const segments = rel.split('/');
+    if (mode === 'filename') return segments[0] === baseName || segments[0]!.startsWith('..');
+    return segments.every((segment) => !isHiddenName(segment) || segment.startsWith('..'));
+  };
+
+  return {
+    name: 'file',
+    state: () => ({ ...state }),
+    async *watch(signal: AbortSignal): AsyncGenerator<ProviderSnapshot> {
+      let feed: ChangeFeed | undefined;
+      try {
+        // The feed starts before the first read so a change made right after it is never missed.
+        if (options.watch && !signal.aborted) {
+          feed = await createChangeFeed({ root, relevant, debounceMs: options.debounceMs ?? 50, log, signal });
+        }
+        if (signal.aborted) return;
+        yield await read();
+        if (!feed) return;
+        while (await feed.next()) yield await read();
+      } finally {
+        await feed?.close();
+      }
+    },
+  };
+}

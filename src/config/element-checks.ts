@@ -1,0 +1,68 @@
+import type { MiddlewareRegistry } from '../middleware/registry.js';
+import { compileSchema, formatErrors } from './ajv.js';
+import { closest } from './suggest.js';
+
+const SERVICE_KINDS = ['loadBalancer', 'weighted', 'mirroring', 'failover'];
+const SERVER_SCHEMES = new Set(['http:', 'https:', 'h2c:']);
+// Traefik reserves priorities above MaxInt−1000 for its internal routers (reference §2.1).
+const MAX_USER_PRIORITY = Number.MAX_SAFE_INTEGER - 1000;
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Router checks beyond its schema; assumes nothing about the value's shape. */
+export function checkRouter(value: unknown): string[] {
+  if (!isObject(value) || typeof value.priority !== 'number') return [];
+  return value.priority > MAX_USER_PRIORITY ? [`priority must be at most ${MAX_USER_PRIORITY} (higher ones are reserved for internal routers)`] : [];
+}
+
+/** Service checks beyond its schema: exactly one kind, and servers with absolute http, https or h2c URLs. */
+export function checkService(value: unknown): string[] {
+  if (!isObject(value)) return [];
+  const lines: string[] = [];
+  const kinds = SERVICE_KINDS.filter((kind) => value[kind] !== undefined);
+  if (kinds.length !== 1) {
+    lines.push(`must define exactly one of ${SERVICE_KINDS.join(', ')}${kinds.length > 1 ? ` (found ${kinds.join(' and ')})` : ''}`);
+  }
+  const servers = isObject(value.loadBalancer) ? value.loadBalancer.servers : undefined;
+  if (Array.isArray(servers)) {
+    servers.forEach((server, index) => {
+      if (!isObject(server) || typeof server.url !== 'string' || server.url === '') return;
+      if (!isServerUrl(server.url)) {
+        lines.push(`loadBalancer.servers[${index}].url must be an absolute http, https or h2c URL (got ${JSON.stringify(server.url)})`);
+      }
+    });
+  }
+  return lines;
+}
+
+function isServerUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return SERVER_SCHEMES.has(url.protocol) && url.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** A middleware entry names exactly one registered type, and its value passes that type's schema. */
+export function checkMiddleware(value: unknown, registry: MiddlewareRegistry): string[] {
+  if (!isObject(value)) return ['must be object'];
+  const keys = Object.keys(value);
+  if (keys.length !== 1) {
+    return [keys.length === 0 ? 'must name a middleware type (e.g. stripPrefix)' : `must name exactly one middleware type (found ${keys.join(', ')})`];
+  }
+  const type = keys[0]!;
+  const definition = registry.get(type);
+  if (!definition) {
+    const guess = closest(type, registry.types());
+    return [`${type} is not a known middleware type${guess ? `, did you mean ${guess}?` : ''}`];
+  }
+  let validate;
+  try {
+    validate = compileSchema(definition.schema);
+  } catch (error) {
+    // A definition's schema bug must disable this middleware, not crash the provider's update.
+    return [`${type} cannot be checked: its schema does not compile (${(error as Error).message})`];
+  }
+  return validate(value[type]) ? [] : formatErrors(validate.errors, type);
+}

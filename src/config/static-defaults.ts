@@ -1,0 +1,132 @@
+import { parseDuration } from '../duration.js';
+import type { EntryPointInput, StaticConfigInput } from './static-schema.js';
+import { INTERNAL_ENTRY_POINT, type EntryPointConfig, type LogLevel, type StaticConfig } from './static-types.js';
+
+export type { StaticConfig, EntryPointConfig } from './static-types.js';
+
+/** Traefik's MaxInt−1 for the redirect router, clamped to what a JS number holds exactly. */
+const REDIRECT_PRIORITY = Number.MAX_SAFE_INTEGER - 1;
+
+const ms = (value: string | number | undefined, fallback: string): number => parseDuration(value ?? fallback);
+
+/** Splits `[host]:port[/proto]`; the schema has already checked the shape. */
+export function parseAddress(address: string): { host: string; port: number; protocol: 'tcp' | 'udp' } {
+  const match = /^(?:\[([^\]]*)\]|([^:]*)):(\d+)(?:\/(tcp|udp))?$/.exec(address);
+  if (!match) throw new Error(`invalid address "${address}"`);
+  return { host: match[1] ?? match[2] ?? '', port: Number(match[3]), protocol: (match[4] as 'tcp' | 'udp' | undefined) ?? 'tcp' };
+}
+
+function entryPoint(name: string, input: EntryPointInput, implicit: boolean): EntryPointConfig {
+  const redirect = input.http?.redirections?.entryPoint;
+  const tls = input.http?.tls;
+  const life = input.transport?.lifeCycle;
+  const timeouts = input.transport?.respondingTimeouts;
+  return {
+    name,
+    address: input.address,
+    ...parseAddress(input.address),
+    asDefault: input.asDefault ?? false,
+    implicit,
+    http: {
+      ...(redirect && {
+        redirections: {
+          entryPoint: { to: redirect.to, scheme: redirect.scheme ?? 'https', permanent: redirect.permanent ?? true, priority: redirect.priority ?? REDIRECT_PRIORITY },
+        },
+      }),
+      middlewares: input.http?.middlewares ?? [],
+      ...(tls && { tls: { options: tls.options, certResolver: tls.certResolver, domains: (tls.domains ?? []).map((d) => ({ main: d.main, sans: d.sans ?? [] })) } }),
+    },
+    forwardedHeaders: {
+      trustedIPs: input.forwardedHeaders?.trustedIPs ?? [],
+      insecure: input.forwardedHeaders?.insecure ?? false,
+      connection: input.forwardedHeaders?.connection ?? [],
+    },
+    transport: {
+      lifeCycle: { requestAcceptGraceTimeout: ms(life?.requestAcceptGraceTimeout, '0s'), graceTimeOut: ms(life?.graceTimeOut, '10s') },
+      // readTimeout is 60s since Traefik v2.11.2; see reference/user-pains.md for why it is not 0.
+      respondingTimeouts: { readTimeout: ms(timeouts?.readTimeout, '60s'), writeTimeout: ms(timeouts?.writeTimeout, '0s'), idleTimeout: ms(timeouts?.idleTimeout, '180s') },
+      keepAliveMaxRequests: input.transport?.keepAliveMaxRequests ?? 0,
+      keepAliveMaxTime: ms(input.transport?.keepAliveMaxTime, '0s'),
+    },
+  };
+}
+
+/** True when ping, `api.insecure` or `metrics.prometheus` needs the internal entry point. */
+export function needsInternalEntryPoint(raw: StaticConfigInput): boolean {
+  const pingUses = raw.ping !== undefined && (raw.ping.entryPoint ?? INTERNAL_ENTRY_POINT) === INTERNAL_ENTRY_POINT;
+  const prometheus = raw.metrics?.prometheus;
+  const metricsUses = prometheus !== undefined && (prometheus.entryPoint ?? INTERNAL_ENTRY_POINT) === INTERNAL_ENTRY_POINT;
+  return pingUses || metricsUses || raw.api?.insecure === true;
+}
+
+/** Applies Traefik's defaults and implicit entry points to a validated static configuration. */
+export function resolveStaticConfig(raw: StaticConfigInput): StaticConfig {
+  const entryPoints: Record<string, EntryPointConfig> = {};
+  for (const [name, input] of Object.entries(raw.entryPoints ?? {})) entryPoints[name] = entryPoint(name, input, false);
+  if (Object.keys(entryPoints).length === 0) entryPoints.http = entryPoint('http', { address: ':80' }, true);
+  if (needsInternalEntryPoint(raw) && !entryPoints[INTERNAL_ENTRY_POINT]) {
+    entryPoints[INTERNAL_ENTRY_POINT] = entryPoint(INTERNAL_ENTRY_POINT, { address: ':8080' }, true);
+  }
+  const all = Object.values(entryPoints);
+  const marked = all.filter((ep) => ep.asDefault).map((ep) => ep.name);
+  const defaultEntryPoints = marked.length > 0 ? marked : all.filter((ep) => ep.protocol === 'tcp' && ep.name !== INTERNAL_ENTRY_POINT).map((ep) => ep.name);
+
+  const { providersThrottleDuration, file, ...others } = raw.providers ?? {};
+  const prometheus = raw.metrics?.prometheus;
+  const access = raw.accessLog;
+  const forwarding = raw.serversTransport?.forwardingTimeouts;
+  return {
+    entryPoints,
+    defaultEntryPoints,
+    providers: {
+      providersThrottleDuration: ms(providersThrottleDuration, '2s'),
+      ...(file && { file: { filename: file.filename, directory: file.directory, watch: file.watch ?? true } }),
+      others,
+    },
+    ...(raw.ping && {
+      ping: { entryPoint: raw.ping.entryPoint ?? INTERNAL_ENTRY_POINT, manualRouting: raw.ping.manualRouting ?? false, terminatingStatusCode: raw.ping.terminatingStatusCode ?? 503 },
+    }),
+    log: {
+      level: (raw.log?.level ?? 'ERROR').toUpperCase() as LogLevel,
+      format: raw.log?.format ?? 'common',
+      filePath: raw.log?.filePath || undefined,
+      noColor: raw.log?.noColor ?? false,
+    },
+    // `api` alone turns the dashboard on, as in Traefik.
+    ...(raw.api && { api: { insecure: raw.api.insecure ?? false, dashboard: raw.api.dashboard ?? true, debug: raw.api.debug ?? false, basePath: raw.api.basePath ?? '/' } }),
+    metrics: {
+      ...(prometheus && {
+        prometheus: {
+          buckets: prometheus.buckets ?? [0.1, 0.3, 1.2, 5.0],
+          addEntryPointsLabels: prometheus.addEntryPointsLabels ?? true,
+          addRoutersLabels: prometheus.addRoutersLabels ?? false,
+          addServicesLabels: prometheus.addServicesLabels ?? true,
+          entryPoint: prometheus.entryPoint ?? INTERNAL_ENTRY_POINT,
+          manualRouting: prometheus.manualRouting ?? false,
+        },
+      }),
+    },
+    ...(access && {
+      accessLog: {
+        filePath: access.filePath || undefined,
+        format: access.format ?? 'common',
+        bufferingSize: access.bufferingSize ?? 0,
+        filters: { statusCodes: access.filters?.statusCodes ?? [], retryAttempts: access.filters?.retryAttempts ?? false, minDuration: ms(access.filters?.minDuration, '0s') },
+        fields: {
+          defaultMode: access.fields?.defaultMode ?? 'keep',
+          names: access.fields?.names ?? {},
+          headers: { defaultMode: access.fields?.headers?.defaultMode ?? 'drop', names: access.fields?.headers?.names ?? {} },
+        },
+      },
+    }),
+    serversTransport: {
+      insecureSkipVerify: raw.serversTransport?.insecureSkipVerify ?? false,
+      rootCAs: raw.serversTransport?.rootCAs ?? [],
+      maxIdleConnsPerHost: raw.serversTransport?.maxIdleConnsPerHost ?? 200,
+      forwardingTimeouts: { dialTimeout: ms(forwarding?.dialTimeout, '30s'), responseHeaderTimeout: ms(forwarding?.responseHeaderTimeout, '0s'), idleConnTimeout: ms(forwarding?.idleConnTimeout, '90s') },
+    },
+    certificatesResolvers: raw.certificatesResolvers ?? {},
+    global: { checkNewVersion: raw.global?.checkNewVersion ?? true, sendAnonymousUsage: raw.global?.sendAnonymousUsage ?? false },
+    input: raw,
+  };
+}

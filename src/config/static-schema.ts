@@ -1,0 +1,121 @@
+import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
+import { DomainSchema } from './dynamic-schema.js';
+import { Duration, NamedMap, Strict } from './types.js';
+
+const Opt = Type.Optional;
+const Names = Type.Array(Type.String({ minLength: 1 }));
+
+/** `entryPoints.<name>.http.redirections.entryPoint`. */
+export const RedirectEntryPointSchema = Strict({
+  to: Type.String({ minLength: 1, description: 'Target entry point name or `:port`.' }),
+  scheme: Opt(Type.String({ minLength: 1 })),
+  permanent: Opt(Type.Boolean()),
+  priority: Opt(Type.Integer()),
+});
+
+/** `entryPoints.<name>`. */
+export const EntryPointSchema = Strict({
+  address: Type.String({ format: 'address', description: '[host]:port[/tcp|/udp]' }),
+  asDefault: Opt(Type.Boolean()),
+  http: Opt(
+    Strict({
+      redirections: Opt(Strict({ entryPoint: Opt(RedirectEntryPointSchema) })),
+      middlewares: Opt(Names),
+      tls: Opt(Strict({ options: Opt(Type.String()), certResolver: Opt(Type.String()), domains: Opt(Type.Array(DomainSchema)) })),
+    }),
+  ),
+  forwardedHeaders: Opt(Strict({ trustedIPs: Opt(Names), insecure: Opt(Type.Boolean()), connection: Opt(Names) })),
+  transport: Opt(
+    Strict({
+      lifeCycle: Opt(Strict({ requestAcceptGraceTimeout: Opt(Duration()), graceTimeOut: Opt(Duration()) })),
+      respondingTimeouts: Opt(Strict({ readTimeout: Opt(Duration()), writeTimeout: Opt(Duration()), idleTimeout: Opt(Duration()) })),
+      keepAliveMaxRequests: Opt(Type.Integer({ minimum: 0 })),
+      keepAliveMaxTime: Opt(Duration()),
+    }),
+  ),
+});
+
+/** `providers.file`: exactly one of `filename` or `directory` (checked in static-check.ts). */
+export const FileProviderSchema = Strict({
+  filename: Opt(Type.String({ minLength: 1 })),
+  directory: Opt(Type.String({ minLength: 1 })),
+  watch: Opt(Type.Boolean()),
+  // Accepted so Traefik configurations load unchanged; Switchyard does not render Go templates.
+  debugLogGeneratedTemplate: Opt(Type.Boolean()),
+});
+
+/** A union of string literals, typed as that union. */
+const Mode = <const T extends string[]>(...modes: T) =>
+  Type.Union(modes.map((m) => Type.Literal(m))) as unknown as TUnion<{ [K in keyof T]: TLiteral<T[K]> }>;
+
+/** `accessLog`: `fields` is checked loosely until the access log issue refines it. */
+export const AccessLogSchema = Strict({
+  filePath: Opt(Type.String()),
+  format: Opt(Mode('common', 'genericCLF', 'json')),
+  bufferingSize: Opt(Type.Integer({ minimum: 0 })),
+  filters: Opt(Strict({ statusCodes: Opt(Names), retryAttempts: Opt(Type.Boolean()), minDuration: Opt(Duration()) })),
+  fields: Opt(
+    Strict({
+      defaultMode: Opt(Mode('keep', 'drop')),
+      names: Opt(NamedMap(Mode('keep', 'drop'))),
+      headers: Opt(Strict({ defaultMode: Opt(Mode('keep', 'drop', 'redact')), names: Opt(NamedMap(Mode('keep', 'drop', 'redact'))) })),
+    }),
+  ),
+});
+
+/** Builds the static schema; extra provider schemas let provider issues plug in without editing this file. */
+export function buildStaticSchema(extraProviders: Record<string, TSchema> = {}) {
+  const providers = Strict({
+    providersThrottleDuration: Opt(Duration()),
+    file: Opt(FileProviderSchema),
+    ...Object.fromEntries(Object.entries(extraProviders).map(([key, schema]) => [key, Opt(schema)])),
+  });
+  return Strict({
+    entryPoints: Opt(NamedMap(EntryPointSchema)),
+    providers: Opt(providers),
+    ping: Opt(Strict({ entryPoint: Opt(Type.String({ minLength: 1 })), manualRouting: Opt(Type.Boolean()), terminatingStatusCode: Opt(Type.Integer({ minimum: 100, maximum: 599 })) })),
+    log: Opt(Strict({ level: Opt(Type.String({ format: 'log-level' })), format: Opt(Mode('common', 'json')), filePath: Opt(Type.String()), noColor: Opt(Type.Boolean()) })),
+    api: Opt(
+      Strict({
+        insecure: Opt(Type.Boolean()),
+        dashboard: Opt(Type.Boolean()),
+        debug: Opt(Type.Boolean()),
+        basePath: Opt(Type.String({ pattern: '^/[a-zA-Z0-9/_.:~-]*$' })),
+      }),
+    ),
+    metrics: Opt(
+      Strict({
+        prometheus: Opt(
+          Strict({
+            buckets: Opt(Type.Array(Type.Number({ exclusiveMinimum: 0 }), { minItems: 1 })),
+            addEntryPointsLabels: Opt(Type.Boolean()),
+            addRoutersLabels: Opt(Type.Boolean()),
+            addServicesLabels: Opt(Type.Boolean()),
+            entryPoint: Opt(Type.String({ minLength: 1 })),
+            manualRouting: Opt(Type.Boolean()),
+          }),
+        ),
+      }),
+    ),
+    accessLog: Opt(AccessLogSchema),
+    serversTransport: Opt(
+      Strict({
+        insecureSkipVerify: Opt(Type.Boolean()),
+        rootCAs: Opt(Names),
+        maxIdleConnsPerHost: Opt(Type.Integer({ minimum: 0 })),
+        forwardingTimeouts: Opt(Strict({ dialTimeout: Opt(Duration()), responseHeaderTimeout: Opt(Duration()), idleConnTimeout: Opt(Duration()) })),
+      }),
+    ),
+    // Resolver content is checked by the certificate resolver issue's own schema.
+    certificatesResolvers: Opt(NamedMap(Type.Record(Type.String(), Type.Unknown()))),
+    global: Opt(Strict({ checkNewVersion: Opt(Type.Boolean()), sendAnonymousUsage: Opt(Type.Boolean()) })),
+  });
+}
+
+/** The static configuration schema with the built-in providers only. */
+export const StaticConfigSchema = buildStaticSchema();
+
+/** The static configuration as written by the user (validated, before defaults). */
+export type StaticConfigInput = Static<typeof StaticConfigSchema>;
+/** One entry point as written by the user. */
+export type EntryPointInput = Static<typeof EntryPointSchema>;

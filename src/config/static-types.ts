@@ -1,0 +1,82 @@
+import type { StaticConfigInput } from './static-schema.js';
+
+/** Name of the internal entry point that serves ping, the API and metrics unless told otherwise. */
+export const INTERNAL_ENTRY_POINT = 'switchyard';
+
+/** `log.level` values, upper-cased. */
+export type LogLevel = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL' | 'PANIC';
+
+/** A fully-defaulted entry point; durations are in milliseconds. */
+export interface EntryPointConfig {
+  name: string;
+  address: string;
+  /** Host part of the address; empty means every interface. */
+  host: string;
+  port: number;
+  protocol: 'tcp' | 'udp';
+  asDefault: boolean;
+  /** True when Switchyard created this entry point (implicit `http` or `switchyard`). */
+  implicit: boolean;
+  http: {
+    redirections?: { entryPoint: { to: string; scheme: string; permanent: boolean; priority: number } };
+    middlewares: string[];
+    tls?: { options?: string; certResolver?: string; domains: Array<{ main: string; sans: string[] }> };
+  };
+  forwardedHeaders: { trustedIPs: string[]; insecure: boolean; connection: string[] };
+  transport: {
+    lifeCycle: { requestAcceptGraceTimeout: number; graceTimeOut: number };
+    respondingTimeouts: { readTimeout: number; writeTimeout: number; idleTimeout: number };
+    keepAliveMaxRequests: number;
+    keepAliveMaxTime: number;
+  };
+}
+
+/** `accessLog`, fully defaulted. */
+export interface AccessLogConfig {
+  filePath?: string;
+  format: 'common' | 'genericCLF' | 'json';
+  bufferingSize: number;
+  filters: { statusCodes: string[]; retryAttempts: boolean; minDuration: number };
+  fields: {
+    defaultMode: 'keep' | 'drop';
+    names: Record<string, 'keep' | 'drop'>;
+    headers: { defaultMode: 'keep' | 'drop' | 'redact'; names: Record<string, 'keep' | 'drop' | 'redact'> };
+  };
+}
+
+/** The static configuration after defaults and implicit entry points; durations are in milliseconds. */
+export interface StaticConfig {
+  entryPoints: Record<string, EntryPointConfig>;
+  /** Entry points that routers without `entryPoints` attach to (`asDefault` ones, else every TCP one but `switchyard`). */
+  defaultEntryPoints: string[];
+  providers: {
+    providersThrottleDuration: number;
+    file?: { filename?: string; directory?: string; watch: boolean };
+    /** Sections of providers registered through buildStaticSchema, as written. */
+    others: Record<string, unknown>;
+  };
+  ping?: { entryPoint: string; manualRouting: boolean; terminatingStatusCode: number };
+  log: { level: LogLevel; format: 'common' | 'json'; filePath?: string; noColor: boolean };
+  api?: { insecure: boolean; dashboard: boolean; debug: boolean; basePath: string };
+  metrics: {
+    prometheus?: {
+      buckets: number[];
+      addEntryPointsLabels: boolean;
+      addRoutersLabels: boolean;
+      addServicesLabels: boolean;
+      entryPoint: string;
+      manualRouting: boolean;
+    };
+  };
+  accessLog?: AccessLogConfig;
+  serversTransport: {
+    insecureSkipVerify: boolean;
+    rootCAs: string[];
+    maxIdleConnsPerHost: number;
+    forwardingTimeouts: { dialTimeout: number; responseHeaderTimeout: number; idleConnTimeout: number };
+  };
+  certificatesResolvers: Record<string, Record<string, unknown>>;
+  global: { checkNewVersion: boolean; sendAnonymousUsage: boolean };
+  /** The validated input as the user wrote it (durations verbatim), for the API to show. */
+  input: StaticConfigInput;
+}

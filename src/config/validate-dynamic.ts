@@ -1,0 +1,127 @@
+import type { TSchema } from '@sinclair/typebox';
+import type { MiddlewareRegistry } from '../middleware/registry.js';
+import { compileSchema, formatErrors } from './ajv.js';
+import { DynamicTopSchema, RouterSchema, ServersTransportSchema, ServiceSchema, TlsSchema, type DynamicConfig } from './dynamic-schema.js';
+import { checkMiddleware, checkRouter, checkService } from './element-checks.js';
+
+/** Why one element (or the configuration's top level) was left out of a provider's snapshot. */
+export interface ElementError {
+  kind: 'router' | 'service' | 'middleware' | 'serversTransport' | 'tls' | 'config';
+  /** Qualified name, `name@provider`, when the error concerns a named element. */
+  name?: string;
+  raw?: unknown;
+  message: string;
+}
+
+/** Where a snapshot came from; `origin` may name the file per element when a provider reads several. */
+export interface DynamicSource {
+  provider: string;
+  origin?: string | ((kind: ElementError['kind'], name?: string) => string | undefined);
+}
+
+type Kind = ElementError['kind'];
+type Section = 'routers' | 'services' | 'middlewares' | 'serversTransports';
+
+const SECTIONS: Array<[Section, Kind, TSchema]> = [
+  ['routers', 'router', RouterSchema],
+  ['services', 'service', ServiceSchema],
+  ['middlewares', 'middleware', {} as TSchema],
+  ['serversTransports', 'serversTransport', ServersTransportSchema],
+];
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+// defineProperty keeps a `__proto__` name a plain key instead of reaching the prototype.
+function put(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
+// YAML's `compress:` (no value) means "with defaults", as Traefik users write it.
+function withEmptyOptions(raw: unknown): unknown {
+  if (!isObject(raw)) return raw;
+  const keys = Object.keys(raw);
+  return keys.length === 1 && raw[keys[0]!] === null ? { [keys[0]!]: {} } : raw;
+}
+
+function schemaLines(schema: TSchema, value: unknown, prefix = ''): string[] {
+  const validate = compileSchema(schema);
+  return validate(value) ? [] : formatErrors(validate.errors, prefix);
+}
+
+/**
+ * Validates a provider's snapshot element by element: valid elements are kept unchanged, invalid ones are
+ * left out and reported, so one broken element never takes the rest of the snapshot down with it.
+ */
+export function validateDynamic(input: unknown, source: DynamicSource, middlewares: MiddlewareRegistry): { config: DynamicConfig; errors: ElementError[] } {
+  const errors: ElementError[] = [];
+  const config: DynamicConfig = {};
+  const report = (kind: Kind, name: string | undefined, raw: unknown, lines: string[]) => {
+    const origin = typeof source.origin === 'function' ? source.origin(kind, name) : source.origin;
+    const qualified = name === undefined ? undefined : `${name}@${source.provider}`;
+    const label = `${kind}${qualified === undefined ? '' : ` "${qualified}"`}${origin ? ` (${origin})` : ''}`;
+    for (const line of lines) errors.push({ kind, ...(qualified !== undefined && { name: qualified }), raw, message: `${label}: ${line}` });
+  };
+
+  // An empty file or document is an empty snapshot, which means "no routes".
+  if (input === null || input === undefined) return { config, errors };
+  const top = compileSchema(DynamicTopSchema);
+  if (!top(input)) {
+    // Problems inside tls are reported per certificate, option or store by validateTls.
+    const problems = formatErrors(top.errors).filter((line) => !line.startsWith('tls.'));
+    report('config', undefined, input, problems);
+  }
+  if (!isObject(input)) return { config, errors };
+
+  const http = input.http;
+  if (isObject(http)) {
+    const out: Record<string, Record<string, unknown>> = {};
+    for (const [section, kind, schema] of SECTIONS) {
+      const elements = http[section];
+      if (!isObject(elements)) continue;
+      const kept: Record<string, unknown> = (out[section] = {});
+      for (const [name, raw] of Object.entries(elements)) {
+        if (name.includes('@')) {
+          report(kind, name, raw, ['name must not contain "@" (the provider qualifies names itself; use @ only in references)']);
+          continue;
+        }
+        const value = kind === 'middleware' ? withEmptyOptions(raw) : raw;
+        const lines =
+          kind === 'middleware' ? checkMiddleware(value, middlewares) : [...schemaLines(schema, value), ...(kind === 'router' ? checkRouter(value) : kind === 'service' ? checkService(value) : [])];
+        if (lines.length > 0) report(kind, name, raw, lines);
+        else put(kept, name, value);
+      }
+    }
+    config.http = out as DynamicConfig['http'];
+  }
+  if (isObject(input.tcp)) config.tcp = input.tcp;
+  if (isObject(input.udp)) config.udp = input.udp;
+  if (isObject(input.tls)) config.tls = validateTls(input.tls, report);
+  return { config, errors };
+}
+
+const CertificateSchema = TlsSchema.properties.certificates.items;
+
+/** TLS certificates, options and stores are kept or dropped one by one, like the other elements. */
+function validateTls(tls: Record<string, unknown>, report: (kind: Kind, name: string | undefined, raw: unknown, lines: string[]) => void): DynamicConfig['tls'] {
+  const out: Record<string, unknown> = {};
+  if (Array.isArray(tls.certificates)) {
+    out.certificates = tls.certificates.filter((certificate, index) => {
+      const lines = schemaLines(CertificateSchema, certificate, `certificates[${index}]`);
+      report('tls', undefined, certificate, lines);
+      return lines.length === 0;
+    });
+  }
+  for (const group of ['options', 'stores'] as const) {
+    if (!isObject(tls[group])) continue;
+    const kept: Record<string, unknown> = (out[group] = {});
+    for (const [name, value] of Object.entries(tls[group])) {
+      if (isObject(value)) put(kept, name, value);
+      else report('tls', name, value, [`${group}.${name} must be object`]);
+    }
+  }
+  // Wrong-typed sections and unknown keys are reported here because the top-level check skips tls.
+  const schemaProblems = schemaLines(TlsSchema, { ...tls, certificates: Array.isArray(tls.certificates) ? [] : tls.certificates, options: undefined, stores: undefined });
+  const sections = ['options', 'stores'].filter((group) => tls[group] !== undefined && !isObject(tls[group])).map((group) => `${group} must be object`);
+  report('tls', undefined, tls, [...schemaProblems, ...sections]);
+  return out as DynamicConfig['tls'];
+}

@@ -1,0 +1,151 @@
+import http, { ServerResponse, type IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { once } from 'node:events';
+import { setContext } from '../http/context.js';
+import { applyForwardedHeaders, isTrusted } from '../proxy/forwarded-headers.js';
+import { notFound, type RoutingTable } from '../routing/table.js';
+import type { Logger } from '../log.js';
+import { prepareRequest } from './prepare-request.js';
+import { parseAddress } from './listen-address.js';
+
+/** A routing table plus the count of requests still running on it (so it is closed only once drained). */
+export interface TableLease {
+  table: RoutingTable;
+  active: number;
+}
+
+/** Settings of one HTTP entry point (from the static configuration, durations in ms). */
+export interface EntryPointOptions {
+  name: string;
+  address: string;
+  readTimeout: number;
+  writeTimeout: number;
+  idleTimeout: number;
+  trustedIPs: string[];
+  insecureForwardedHeaders: boolean;
+  current: () => TableLease | undefined;
+  release: (lease: TableLease) => void;
+  log: Logger;
+}
+
+/** A listening entry point. */
+export interface EntryPoint {
+  name: string;
+  listen(): Promise<void>;
+  port(): number;
+  /** Stops accepting, lets in-flight requests finish up to `graceMs`, then closes every connection. */
+  shutdown(graceMs: number): Promise<void>;
+}
+
+/** Creates an HTTP entry point whose every request reads the current routing table once, at its start. */
+export function createEntryPoint(options: EntryPointOptions): EntryPoint {
+  const { name, log } = options;
+  const server = http.createServer({ requestTimeout: options.readTimeout, keepAliveTimeout: options.idleTimeout });
+  server.headersTimeout = options.readTimeout > 0 ? Math.min(options.readTimeout, 60_000) : 60_000;
+  const upgraded = new Set<Duplex>();
+  let inflight = 0;
+  let draining = false;
+
+  const dispatch = (req: IncomingMessage, res: ServerResponse, upgrade?: { socket: Duplex; head: Buffer }): void => {
+    const prepared = prepareRequest(req, name);
+    if ('status' in prepared) return reject(res, prepared.status, prepared.reason);
+    const ctx = prepared.ctx;
+    if (upgrade) ctx.upgrade = upgrade;
+    setContext(req, ctx);
+    applyForwardedHeaders(req, ctx, { trusted: isTrusted(ctx.remoteAddr, options.trustedIPs, options.insecureForwardedHeaders) });
+    const lease = options.current();
+    const route = lease?.table.match(name, ctx.tls, {
+      method: req.method ?? 'GET',
+      host: ctx.host,
+      path: ctx.path,
+      query: ctx.query,
+      headers: req.headers,
+      clientIp: ctx.remoteAddr,
+    });
+    if (!lease || !route) return notFound(req, res);
+    if (draining) res.setHeader('Connection', 'close');
+    if (options.writeTimeout > 0) res.setTimeout(options.writeTimeout, () => res.destroy());
+    inflight++;
+    lease.active++;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      inflight--;
+      options.release(lease);
+    };
+    res.once('close', finish);
+    if (upgrade) upgrade.socket.once('close', finish);
+    try {
+      const result = route.value(req, res);
+      if (result && typeof (result as Promise<void>).catch === 'function') (result as Promise<void>).catch((error) => fail(res, error));
+    } catch (error) {
+      fail(res, error);
+    }
+  };
+
+  const fail = (res: ServerResponse, error: unknown): void => {
+    log.error({ err: error, entryPoint: name }, 'request handler failed');
+    if (!res.headersSent) reject(res, 500, 'Internal Server Error');
+    else res.destroy();
+  };
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => dispatch(req, res));
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
+    socket.on('error', () => socket.destroy());
+    const res = new ServerResponse(req);
+    res.assignSocket(socket as Socket);
+    // A detached socket has no keep-alive bookkeeping: close it once a non-101 answer is written.
+    res.shouldKeepAlive = false;
+    res.once('finish', () => socket.end());
+    if ((req.headers.upgrade ?? '').toLowerCase() === 'websocket') return dispatch(req, res, { socket, head });
+    // Only WebSocket is tunnelled (h2c smuggling); a bodiless request is served as plain HTTP.
+    if (req.headers['content-length'] || req.headers['transfer-encoding']) return reject(res, 400, 'unsupported Upgrade');
+    delete req.headers.upgrade;
+    dispatch(req, res);
+  });
+
+  // CONNECT tunnels are not offered (security.md §2.2); Node would otherwise drop the socket silently.
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    socket.on('error', () => socket.destroy());
+    socket.end('HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+  });
+
+  return {
+    name,
+    async listen() {
+      const { host, port } = parseAddress(options.address);
+      server.listen(port, host);
+      await once(server, 'listening');
+    },
+    port() {
+      const address = server.address();
+      return typeof address === 'object' && address ? address.port : 0;
+    },
+    async shutdown(graceMs) {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const deadline = Date.now() + graceMs;
+      while (inflight > 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 25));
+        server.closeIdleConnections();
+      }
+      server.closeAllConnections();
+      for (const socket of upgraded) socket.destroy();
+      await closed;
+    },
+  };
+}
+
+/** Answers with a status chosen by the gateway itself, closing the connection. */
+function reject(res: ServerResponse, status: number, reason: string): void {
+  if (res.headersSent) return void res.destroy();
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+  res.setHeader('Connection', 'close');
+  res.end(`${http.STATUS_CODES[status] ?? 'Error'}: ${reason}\n`);
+}

@@ -1,0 +1,178 @@
+import { EventEmitter, once } from 'node:events';
+import type { StaticConfig } from './config/static-types.js';
+import { INTERNAL_ENTRY_POINT } from './config/static-types.js';
+import type { ServersTransportConfig } from './config/dynamic-schema.js';
+import { createEntryPoint, type EntryPoint, type TableLease } from './entrypoint/entry-point.js';
+import { startInternalServer } from './internal/internal-server.js';
+import { createForwarder } from './proxy/forward.js';
+import { createConfigWatcher, type AppliedConfiguration } from './provider/watcher.js';
+import type { Provider } from './provider/provider.js';
+import type { MiddlewareRegistry } from './middleware/registry.js';
+import type { ProviderRegistry } from './provider/registry.js';
+import { builtinMiddlewares, builtinProviders } from './builtins.js';
+import { compile } from './runtime/compile.js';
+import { StateStore } from './runtime/state-store.js';
+import type { RoutingTable } from './routing/table.js';
+import { createLogger, type Logger } from './log.js';
+import { entryPointViews, servedEntryPoints } from './gateway-entry-points.js';
+import { syError } from './errors.js';
+
+/** What starting a gateway needs. */
+export interface GatewayOptions {
+  config: StaticConfig;
+  /** Relative paths in provider options resolve against this (the static file's folder). */
+  baseDir: string;
+  log?: Logger;
+  middlewares?: MiddlewareRegistry;
+  providers?: ProviderRegistry;
+  /** Providers created by the caller (tests, embedding), in addition to the configured ones. */
+  extraProviders?: Provider[];
+}
+
+/** A running gateway. */
+export interface Gateway {
+  /** The bound port of an entry point (useful with port 0). */
+  port(entryPoint: string): number;
+  /** Version of the routing table in service (0 before the first). */
+  version(): number;
+  table(): RoutingTable | undefined;
+  ready(): boolean;
+  /** Emits `applied` with the new version after every swap. */
+  events: EventEmitter;
+  waitForVersion(version: number, timeoutMs?: number): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/** Starts entry points, providers and the internal server, and swaps in a new routing table per configuration. */
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const { config } = options;
+  const log = options.log ?? createLogger(config.log);
+  const registry = options.middlewares ?? builtinMiddlewares();
+  const providerTypes = options.providers ?? builtinProviders();
+  const state = new StateStore();
+  const forwarder = createForwarder({ log });
+  const events = new EventEmitter();
+  const views = entryPointViews(config);
+  const defaultTransport = staticTransport(config);
+  let current: (TableLease & { generation: number; retired?: boolean }) | undefined;
+  let terminating = false;
+
+  const retireIfDrained = (lease: TableLease & { generation: number; retired?: boolean }) => {
+    if (!lease.retired || lease.active > 0) return;
+    lease.active = -1; // closed once
+    void lease.table.close().finally(() => state.release(lease.generation));
+  };
+
+  const apply = async (applied: AppliedConfiguration) => {
+    const generation = state.begin();
+    let table: RoutingTable;
+    try {
+      table = compile(
+        { version: applied.version, config: applied.config, errors: applied.errors, entryPoints: views },
+        { registry, forwarder, state, log, defaultTransport, internal: {} },
+      );
+    } catch (error) {
+      log.error({ err: error, version: applied.version }, 'configuration could not be compiled; the previous routing table stays');
+      await state.release(generation);
+      return;
+    }
+    for (const [name, router] of Object.entries(table.status.routers)) {
+      if (router.error?.length) log.error({ router: name, status: router.status }, router.error.join('; '));
+    }
+    const previous = current;
+    current = { table, active: 0, generation };
+    events.emit('applied', applied.version);
+    if (previous) {
+      previous.retired = true;
+      retireIfDrained(previous);
+    }
+  };
+
+  const providers = [...createProviders(config, providerTypes, options.baseDir, log), ...(options.extraProviders ?? [])];
+  const watcher = createConfigWatcher({ providers, middlewares: registry, throttleMs: config.providers.providersThrottleDuration, log, onConfiguration: apply });
+
+  const entryPoints: EntryPoint[] = servedEntryPoints(config).map((ep) =>
+    createEntryPoint({
+      name: ep.name,
+      address: ep.address,
+      readTimeout: ep.transport.respondingTimeouts.readTimeout,
+      writeTimeout: ep.transport.respondingTimeouts.writeTimeout,
+      idleTimeout: ep.transport.respondingTimeouts.idleTimeout,
+      trustedIPs: ep.forwardedHeaders.trustedIPs,
+      insecureForwardedHeaders: ep.forwardedHeaders.insecure,
+      current: () => current,
+      release: (lease) => {
+        lease.active--;
+        retireIfDrained(lease as TableLease & { generation: number; retired?: boolean });
+      },
+      log,
+    }),
+  );
+  for (const ep of entryPoints) await ep.listen();
+  const internalEp = config.entryPoints[INTERNAL_ENTRY_POINT];
+  const internal = internalEp
+    ? await startInternalServer({
+        address: internalEp.address,
+        ping: config.ping,
+        state: { terminating: () => terminating, ready: () => watcher.ready() && current !== undefined },
+        log,
+      })
+    : undefined;
+  watcher.start();
+
+  return {
+    events,
+    port(name) {
+      if (name === INTERNAL_ENTRY_POINT && internal) {
+        const address = internal.server.address();
+        return typeof address === 'object' && address ? address.port : 0;
+      }
+      const ep = entryPoints.find((e) => e.name === name);
+      if (!ep) throw new Error(`no entry point "${name}"`);
+      return ep.port();
+    },
+    version: () => current?.table.version ?? 0,
+    table: () => current?.table,
+    ready: () => watcher.ready() && current !== undefined,
+    async waitForVersion(version, timeoutMs = 10_000) {
+      const deadline = AbortSignal.timeout(timeoutMs);
+      while ((current?.table.version ?? 0) < version) await once(events, 'applied', { signal: deadline });
+    },
+    async shutdown() {
+      terminating = true;
+      const served = servedEntryPoints(config);
+      const acceptGrace = Math.max(0, ...served.map((ep) => ep.transport.lifeCycle.requestAcceptGraceTimeout));
+      if (acceptGrace > 0) await new Promise((r) => setTimeout(r, acceptGrace));
+      await watcher.stop();
+      await Promise.all(entryPoints.map((ep) => ep.shutdown(config.entryPoints[ep.name]!.transport.lifeCycle.graceTimeOut)));
+      await internal?.close();
+      await current?.table.close();
+      await state.close();
+      forwarder.close();
+    },
+  };
+}
+
+function createProviders(config: StaticConfig, types: ProviderRegistry, baseDir: string, log: Logger): Provider[] {
+  const sections: Record<string, unknown> = { ...config.providers.others, ...(config.providers.file ? { file: config.providers.file } : {}) };
+  return Object.entries(sections).map(([type, options]) => {
+    const definition = types.get(type);
+    if (!definition) throw syError('SY_ERR_STATIC_INVALID', `providers.${type}: unknown provider type (known: ${types.types().join(', ')})`);
+    return definition.create(options as never, { log: log.child({ provider: type }), baseDir });
+  });
+}
+
+// The static `serversTransport` is the `default@internal` transport; its durations are already in ms.
+function staticTransport(config: StaticConfig): ServersTransportConfig {
+  const t = config.serversTransport;
+  return {
+    insecureSkipVerify: t.insecureSkipVerify,
+    rootCAs: t.rootCAs,
+    maxIdleConnsPerHost: t.maxIdleConnsPerHost,
+    forwardingTimeouts: {
+      dialTimeout: `${t.forwardingTimeouts.dialTimeout}ms`,
+      responseHeaderTimeout: `${t.forwardingTimeouts.responseHeaderTimeout}ms`,
+      idleConnTimeout: `${t.forwardingTimeouts.idleConnTimeout}ms`,
+    },
+  };
+}

@@ -1,0 +1,110 @@
+import type { DynamicConfig, TlsConfig } from '../config/dynamic-schema.js';
+import type { ElementError } from '../config/validate-dynamic.js';
+
+/** Qualifies a reference in its referrer's provider: `ref` if it already names one (`x@file`), else `ref@provider`. */
+export function qualify(ref: string, provider: string): string {
+  return ref.includes('@') ? ref : `${ref}@${provider}`;
+}
+
+/** The merged configuration and the conflicts found while merging. */
+export interface MergeResult {
+  config: DynamicConfig;
+  errors: ElementError[];
+}
+
+type NamedMaps = Record<string, Record<string, unknown>>;
+
+// Per protocol: section → the ElementError kind used when an element of it is dropped.
+const SECTIONS: Record<'http' | 'tcp' | 'udp', Record<string, ElementError['kind']>> = {
+  http: { routers: 'router', services: 'service', middlewares: 'middleware', serversTransports: 'serversTransport' },
+  tcp: { routers: 'router', services: 'service', middlewares: 'middleware', serversTransports: 'serversTransport' },
+  udp: { routers: 'router', services: 'service' },
+};
+
+/** Merges per-provider configurations into one whose element names are all `name@provider`; see mergeProviderConfigs. */
+export function mergeSnapshots(byProvider: Map<string, DynamicConfig>): DynamicConfig {
+  return mergeProviderConfigs(byProvider).config;
+}
+
+/**
+ * Merges per-provider configurations (providers in name order, so the result is deterministic).
+ * References inside elements are left as written: the compiler resolves them in the referrer's provider.
+ * A name containing `@` is dropped, since it could impersonate another provider's element (§2.1 forbids it).
+ */
+export function mergeProviderConfigs(byProvider: Map<string, DynamicConfig>): MergeResult {
+  const errors: ElementError[] = [];
+  const config: DynamicConfig = { http: { routers: {}, services: {}, middlewares: {}, serversTransports: {} } };
+  const providers = [...byProvider.keys()].sort();
+  for (const protocol of ['http', 'tcp', 'udp'] as const) {
+    for (const provider of providers) {
+      const from = byProvider.get(provider)![protocol] as NamedMaps | undefined;
+      if (!from) continue;
+      const into = (config[protocol] ??= {}) as NamedMaps;
+      for (const [section, kind] of Object.entries(SECTIONS[protocol])) {
+        for (const [name, element] of Object.entries(from[section] ?? {})) {
+          if (name.includes('@')) {
+            errors.push({ kind, name, raw: element, message: `${kind} "${name}" from provider "${provider}": a name must not contain "@"` });
+            continue;
+          }
+          // defineProperty keeps a `__proto__` name a plain key.
+          Object.defineProperty((into[section] ??= {}), `${name}@${provider}`, { value: element, enumerable: true, writable: true, configurable: true });
+        }
+      }
+    }
+  }
+  const tls = mergeTls(providers, byProvider, errors);
+  if (tls) config.tls = tls;
+  return { config, errors };
+}
+
+function mergeTls(providers: string[], byProvider: Map<string, DynamicConfig>, errors: ElementError[]): TlsConfig | undefined {
+  const certificates: NonNullable<TlsConfig['certificates']> = [];
+  const options: Record<string, Record<string, unknown>> = {};
+  const stores: Record<string, Record<string, unknown>> = {};
+  const optionOwner = new Map<string, string>();
+  const storeOwner = new Map<string, string>();
+  const conflicts = new Set<string>();
+  for (const provider of providers) {
+    const tls = byProvider.get(provider)!.tls;
+    if (!tls) continue;
+    certificates.push(...(tls.certificates ?? []));
+    for (const [name, value] of Object.entries(tls.options ?? {})) {
+      // `default` is global (no provider suffix), so two providers defining it conflict (§2.1).
+      const key = name === 'default' ? name : qualify(name, provider);
+      claim(`option:${key}`, key, value, provider, options, optionOwner, conflicts, errors);
+    }
+    // Stores are global by name; only `default` is used.
+    for (const [name, value] of Object.entries(tls.stores ?? {})) claim(`store:${name}`, name, value, provider, stores, storeOwner, conflicts, errors);
+  }
+  if (certificates.length === 0 && Object.keys(options).length === 0 && Object.keys(stores).length === 0) return undefined;
+  const result: TlsConfig = {};
+  if (certificates.length > 0) result.certificates = certificates;
+  if (Object.keys(options).length > 0) result.options = options;
+  if (Object.keys(stores).length > 0) result.stores = stores;
+  return result;
+}
+
+// A global name defined by two providers is dropped for both, with an error naming them (Traefik falls back to built-ins).
+function claim(
+  id: string,
+  key: string,
+  value: Record<string, unknown>,
+  provider: string,
+  into: Record<string, Record<string, unknown>>,
+  owners: Map<string, string>,
+  conflicts: Set<string>,
+  errors: ElementError[],
+): void {
+  const owner = owners.get(key);
+  if (owner === undefined && !conflicts.has(id)) {
+    owners.set(key, provider);
+    Object.defineProperty(into, key, { value, enumerable: true, writable: true, configurable: true });
+    return;
+  }
+  if (!conflicts.has(id)) {
+    conflicts.add(id);
+    delete into[key];
+    const what = id.startsWith('option:') ? 'TLS option' : 'TLS store';
+    errors.push({ kind: 'tls', name: key, raw: value, message: `${what} "${key}" is defined by providers "${owner}" and "${provider}"; it is dropped` });
+  }
+}

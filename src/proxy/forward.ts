@@ -1,0 +1,125 @@
+import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { ProxyServer } from 'http-proxy-3';
+import { getContext, type RequestContext } from '../http/context.js';
+import { silentLogger, type Logger } from '../log.js';
+import { Exchange } from './exchange.js';
+import type { ForwardOptions, ForwardOutcome, ForwardTarget, Forwarder } from './forwarder.js';
+import { hasUnsupportedTransferCoding, outgoingHeaders, outgoingPath, proxyOptions, requestFraming, withOutgoingRequest } from './outgoing-request.js';
+import { relayResponse } from './response-relay.js';
+import { classifyUpstreamError, sendGatewayError, statusFor } from './upstream-errors.js';
+import { createUpgradeForwarder } from './websocket.js';
+
+/** Options for {@link createForwarder}. */
+export interface ForwarderOptions {
+  log?: Logger;
+}
+
+/** What a forward call hands to http-proxy-3 while the request's own url and headers are swapped out. */
+interface Pending {
+  ex: Exchange;
+  framing: IncomingHttpHeaders;
+  options: ForwardOptions;
+}
+
+/** Creates the forwarder on http-proxy-3, wrapped with Switchyard's request and response sanitation. */
+export function createForwarder(forwarderOptions: ForwarderOptions = {}): Forwarder {
+  const log = forwarderOptions.log ?? silentLogger;
+  const pending = new WeakMap<IncomingMessage, Pending>();
+  const proxy = new ProxyServer({ xfwd: false, prependPath: false, toProxy: true, selfHandleResponse: true, ws: true });
+  const forwardUpgrade = createUpgradeForwarder(proxy, log);
+  let closed = false;
+
+  // Without an `error` listener http-proxy-3 throws; every exchange also passes its own callback.
+  proxy.on('error', (err) => log.debug({ err }, 'proxy error outside an exchange'));
+  // http-proxy-3's DELETE/OPTIONS pass rewrites framing; put ours back just before the request is built.
+  proxy.before('web', 'stream', (req) => {
+    const p = pending.get(req);
+    if (p) {
+      delete req.headers['content-length'];
+      delete req.headers['transfer-encoding'];
+      Object.assign(req.headers, p.framing);
+    }
+  });
+  proxy.on('proxyReq', (proxyReq: ClientRequest, req: IncomingMessage, res: ServerResponse) => {
+    const p = pending.get(req);
+    if (!p) return;
+    p.ex.proxyReq = proxyReq;
+    // An unsolicited 101 to a plain request would otherwise leave the client hanging (security reference §2.3).
+    proxyReq.on('upgrade', (_upgradeRes, socket) => {
+      socket.destroy();
+      p.ex.responded = true;
+      sendGatewayError(res, 502);
+      p.ex.fail('bad-response');
+    });
+    p.ex.armHeaderTimeout(proxyReq, p.options.transport.responseHeaderTimeout);
+  });
+  proxy.on('proxyRes', (proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse) => {
+    const p = pending.get(req);
+    if (!p) return;
+    try {
+      p.ex.clearTimer();
+      p.ex.responded = true;
+      if (p.ex.done) proxyRes.destroy();
+      else relayResponse(proxyRes, res, p.ex);
+    } catch (err) {
+      log.debug({ err }, 'relaying a response failed');
+      proxyRes.destroy();
+      sendGatewayError(res, 502);
+      p.ex.fail('bad-response');
+    }
+  });
+
+  function onWebError(ex: Exchange, res: ServerResponse, err: Error): void {
+    if (ex.done) return;
+    // Once the response is being relayed its own stream decides: a complete 204 followed by stray bytes is still a clean 204.
+    if (ex.responded) return;
+    const kind = classifyUpstreamError(err, ex.timedOut);
+    log.debug({ err, kind }, 'forwarding failed');
+    ex.proxyReq?.destroy();
+    sendGatewayError(res, statusFor(kind));
+    ex.fail(kind);
+  }
+
+  function forwardWeb(req: IncomingMessage, res: ServerResponse, ctx: RequestContext, target: ForwardTarget, options: ForwardOptions, ex: Exchange): void {
+    res.once('close', () => {
+      if (!res.writableFinished) ex.fail('client-gone');
+    });
+    if (hasUnsupportedTransferCoding(req.headers)) {
+      // A framing anomaly ends the connection too (security reference §2.4).
+      sendGatewayError(res, 501, { close: true });
+      ex.settle({ status: 501, responded: false });
+      return;
+    }
+    const headers = outgoingHeaders(req, ctx, target, options.passHostHeader);
+    pending.set(req, { ex, framing: requestFraming(req.headers), options });
+    withOutgoingRequest(req, outgoingPath(ctx, target), headers, () => {
+      proxy.web(req, res, proxyOptions(target, options), (err) => onWebError(ex, res, err));
+    });
+  }
+
+  return {
+    forward(req, res, target, options): Promise<ForwardOutcome> {
+      return new Promise<ForwardOutcome>((resolve) => {
+        const ex = new Exchange(resolve);
+        try {
+          if (closed) {
+            sendGatewayError(res, 502);
+            ex.fail('refused');
+            return;
+          }
+          const ctx = getContext(req);
+          ctx.serverUrl = target.url.href;
+          if (ctx.upgrade) forwardUpgrade(req, ctx, ctx.upgrade, target, options, ex);
+          else forwardWeb(req, res, ctx, target, options, ex);
+        } catch (err) {
+          log.error({ err }, 'forwarding could not start');
+          if (!res.headersSent) sendGatewayError(res, 500);
+          ex.settle({ status: 500, responded: ex.responded });
+        }
+      });
+    },
+    close() {
+      closed = true;
+    },
+  };
+}

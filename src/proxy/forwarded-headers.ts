@@ -1,0 +1,107 @@
+import { BlockList, isIP } from 'node:net';
+import { hostname } from 'node:os';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { RequestContext } from '../http/context.js';
+import { isManagedHeader } from './managed-headers.js';
+
+/** Options for {@link applyForwardedHeaders}. */
+export interface ForwardedHeadersOptions {
+  /** The peer is in `forwardedHeaders.trustedIPs` (or `insecure` is on): keep its values. */
+  trusted: boolean;
+  /** Overrides the `X-Forwarded-Server` value (defaults to this machine's hostname). */
+  serverName?: string;
+}
+
+const serverHostname = hostname();
+const applied = new WeakSet<RequestContext>();
+
+/** Headers with a `host` (and optionally other fields), the part of a request this module reads. */
+export interface ForwardedHeadersTarget {
+  headers: IncomingHttpHeaders;
+}
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Strips an IPv4-mapped IPv6 prefix so `::ffff:10.0.0.1` compares as `10.0.0.1`. */
+export function unmapIPv4(ip: string): string {
+  const lower = ip.toLowerCase();
+  return lower.startsWith('::ffff:') && isIP(lower.slice(7)) === 4 ? lower.slice(7) : ip;
+}
+
+const blockLists = new Map<string, BlockList>();
+
+function blockListFor(trustedIPs: string[]): BlockList {
+  const key = trustedIPs.join('|');
+  let list = blockLists.get(key);
+  if (list) return list;
+  list = new BlockList();
+  for (const entry of trustedIPs) {
+    const [address = '', bits] = entry.trim().split('/');
+    const ip = unmapIPv4(address);
+    const family = isIP(ip) === 6 ? 'ipv6' : 'ipv4';
+    if (isIP(ip) === 0) continue;
+    if (bits === undefined) list.addAddress(ip, family);
+    else list.addSubnet(ip, Number(bits), family);
+  }
+  // Configurations are few and long-lived; the cap only guards against unbounded growth.
+  if (blockLists.size > 256) blockLists.clear();
+  blockLists.set(key, list);
+  return list;
+}
+
+/** True when forwarding headers from this peer may be kept (`insecure`, or the peer is in `trustedIPs`). */
+export function isTrusted(ip: string, trustedIPs: string[], insecure: boolean): boolean {
+  if (insecure) return true;
+  if (trustedIPs.length === 0) return false;
+  const peer = unmapIPv4(ip);
+  const family = isIP(peer);
+  if (family === 0) return false;
+  return blockListFor(trustedIPs).check(peer, family === 6 ? 'ipv6' : 'ipv4');
+}
+
+/** Removes every managed forwarding header and its underscore aliases, in place. */
+export function deleteManagedHeaders(headers: IncomingHttpHeaders): void {
+  for (const name of Object.keys(headers)) {
+    if (isManagedHeader(name)) delete headers[name];
+  }
+}
+
+function protoOf(ctx: RequestContext): string {
+  if (ctx.upgrade) return ctx.tls ? 'wss' : 'ws';
+  return ctx.tls ? 'https' : 'http';
+}
+
+function portOf(host: string | undefined, tls: boolean): string {
+  const match = host ? /:(\d+)$/.exec(host) : null;
+  return match?.[1] ?? (tls ? '443' : '80');
+}
+
+/**
+ * Sets the forwarding headers on a header map about to be sent upstream, following Traefik's
+ * forwardedheaders middleware: untrusted values are deleted first (security reference §2.6).
+ */
+export function applyForwardedHeaders(req: ForwardedHeadersTarget, ctx: RequestContext, options: ForwardedHeadersOptions): void {
+  const headers = req.headers;
+  applied.add(ctx);
+  if (!options.trusted) deleteManagedHeaders(headers);
+  const peer = unmapIPv4(ctx.remoteAddr);
+  if (!options.trusted || !headers['x-real-ip']) headers['x-real-ip'] = peer;
+  if (!headers['x-forwarded-proto']) headers['x-forwarded-proto'] = protoOf(ctx);
+  const host = first(headers.host);
+  if (!headers['x-forwarded-host'] && host) headers['x-forwarded-host'] = host;
+  if (!headers['x-forwarded-port']) headers['x-forwarded-port'] = portOf(host, ctx.tls);
+  if (!headers['x-forwarded-server']) headers['x-forwarded-server'] = options.serverName ?? serverHostname;
+  const prior = headers['x-forwarded-for'];
+  const joined = Array.isArray(prior) ? prior.join(', ') : prior;
+  headers['x-forwarded-for'] = joined ? `${joined}, ${peer}` : peer;
+}
+
+/**
+ * True when {@link applyForwardedHeaders} already ran for this request context, so a retry or a
+ * replayed copy of the request does not append the peer twice.
+ */
+export function forwardedHeadersApplied(ctx: RequestContext): boolean {
+  return applied.has(ctx);
+}

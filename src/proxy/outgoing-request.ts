@@ -1,0 +1,97 @@
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
+import type { ServerOptions } from 'http-proxy-3';
+import { forwardedUrl, type RequestContext } from '../http/context.js';
+import { applyForwardedHeaders, forwardedHeadersApplied } from './forwarded-headers.js';
+import type { ForwardOptions, ForwardTarget } from './forwarder.js';
+import { stripHopByHop } from './hop-by-hop.js';
+
+/** The path and query sent to a server: the normalised path, behind the server URL's path when preserved. */
+export function outgoingPath(ctx: RequestContext, target: ForwardTarget): string {
+  const url = forwardedUrl(ctx);
+  if (!target.preservePath) return url;
+  const base = target.url.pathname.replace(/\/+$/, '');
+  return base ? `${base}${url}` : url;
+}
+
+/**
+ * The framing headers to send, derived from the client's framing but never copied from it:
+ * odd values such as `,chunked` or `003` confuse back ends (security reference §2.2, §2.4).
+ */
+export function requestFraming(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  if (headers['transfer-encoding'] !== undefined) return { 'transfer-encoding': 'chunked' };
+  const length = headers['content-length'];
+  if (length === undefined) return {};
+  return { 'content-length': String(Number.parseInt(length, 10)) };
+}
+
+/**
+ * True when the request body uses a transfer coding other than plain chunked (`gzip, chunked`):
+ * re-framing it as chunked would silently drop a coding, so RFC 9112 §6.1 asks for 501.
+ */
+export function hasUnsupportedTransferCoding(headers: IncomingHttpHeaders): boolean {
+  const value = headers['transfer-encoding'];
+  if (value === undefined) return false;
+  // Empty list elements are allowed (RFC 9110 §5.6.1), so `,chunked` is plain chunked.
+  const codings = value.split(',').map((c) => c.trim().toLowerCase()).filter((c) => c !== '');
+  return codings.length !== 1 || codings[0] !== 'chunked';
+}
+
+/** The Host header for the server: the client's with `passHostHeader`, else the server URL's host. */
+export function outgoingHost(req: IncomingMessage, target: ForwardTarget, passHostHeader: boolean): string | undefined {
+  const clientHost = req.headers.host ?? (req.headers[':authority'] as string | undefined);
+  if (passHostHeader && clientHost) return clientHost;
+  return target.url.host;
+}
+
+/** Builds the header map sent upstream, leaving the client's own request headers untouched. */
+export function outgoingHeaders(
+  req: IncomingMessage,
+  ctx: RequestContext,
+  target: ForwardTarget,
+  passHostHeader: boolean,
+): IncomingHttpHeaders {
+  const headers: IncomingHttpHeaders = { ...req.headers };
+  // HTTP/2 pseudo-headers describe the client's stream; http-proxy-3 would also let `:authority` override our Host.
+  for (const name of Object.keys(headers)) if (name.startsWith(':')) delete headers[name];
+  // The entry point normally applies them before the middlewares run; a request that skipped it gets the strict default.
+  if (!forwardedHeadersApplied(ctx)) applyForwardedHeaders({ headers }, ctx, { trusted: false });
+  stripHopByHop(headers, { keepUpgrade: ctx.upgrade !== undefined });
+  delete headers['content-length'];
+  // Node already answered `100 Continue` to the client (RFC 9110 §10.1.1 lets a proxy do so); the server must not see a second round.
+  delete headers.expect;
+  Object.assign(headers, requestFraming(req.headers));
+  const host = outgoingHost(req, target, passHostHeader);
+  if (host) headers.host = host;
+  return headers;
+}
+
+/** Per-request settings for http-proxy-3: never its `xfwd`, never its path joining (we send the normalised path). */
+export function proxyOptions(target: ForwardTarget, options: ForwardOptions): ServerOptions {
+  const https = target.url.protocol === 'https:' || target.url.protocol === 'wss:';
+  const agent = https ? options.transport.httpsAgent : options.transport.httpAgent;
+  const insecure = https && (agent as HttpsAgent).options.rejectUnauthorized === false;
+  return {
+    target: target.url.origin,
+    agent,
+    secure: !insecure,
+    connectTimeout: options.transport.dialTimeout || undefined,
+  };
+}
+
+/**
+ * Calls http-proxy-3 with the request's url and headers replaced by the sanitised ones; the library
+ * copies both synchronously, so the client's originals are restored before anything else runs.
+ */
+export function withOutgoingRequest(req: IncomingMessage, path: string, headers: IncomingHttpHeaders, call: () => void): void {
+  const url = req.url;
+  const original = req.headers;
+  req.url = path;
+  req.headers = headers;
+  try {
+    call();
+  } finally {
+    req.url = url;
+    req.headers = original;
+  }
+}

@@ -1,0 +1,72 @@
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { Exchange } from './exchange.js';
+import { stripHopByHop } from './hop-by-hop.js';
+import { classifyUpstreamError, sendGatewayError } from './upstream-errors.js';
+
+/** True for a status the gateway relays; Node's client accepts `099`, which `writeHead` would then throw on. */
+export function isRelayableStatus(status: number | undefined): status is number {
+  return status !== undefined && Number.isInteger(status) && status >= 200 && status <= 599;
+}
+
+/** The server's response headers minus hop-by-hop fields, repeated fields kept as repeated lines. */
+export function responseHeaders(proxyRes: IncomingMessage): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = {};
+  for (const [name, values] of Object.entries(proxyRes.headersDistinct)) {
+    if (values === undefined) continue;
+    headers[name] = values.length === 1 ? values[0] : values;
+  }
+  stripHopByHop(headers);
+  // RFC 9110 §8.6: a 204 carries no Content-Length; Node would otherwise send whatever the server claimed.
+  if (proxyRes.statusCode === 204) delete headers['content-length'];
+  return headers;
+}
+
+function isEventStream(headers: OutgoingHttpHeaders): boolean {
+  const type = headers['content-type'];
+  return typeof type === 'string' && type.toLowerCase().startsWith('text/event-stream');
+}
+
+/**
+ * Relays a server response to the client as a stream. Node's ServerResponse writes every chunk
+ * straight to the socket, which is the behaviour of Traefik's `flushInterval` set negative.
+ */
+export function relayResponse(proxyRes: IncomingMessage, res: ServerResponse, ex: Exchange): void {
+  const status = proxyRes.statusCode;
+  if (!isRelayableStatus(status)) {
+    proxyRes.destroy();
+    ex.proxyReq?.destroy();
+    sendGatewayError(res, 502);
+    ex.fail('bad-response');
+    return;
+  }
+  const headers = responseHeaders(proxyRes);
+  try {
+    // HTTP/2 has no reason phrase (RFC 9113 §8.3.2); Node warns when one is given.
+    const reason = res.req?.httpVersionMajor === 1 ? proxyRes.statusMessage : undefined;
+    res.writeHead(status, reason || undefined, headers);
+  } catch {
+    proxyRes.destroy();
+    ex.proxyReq?.destroy();
+    sendGatewayError(res, 502);
+    ex.fail('bad-response');
+    return;
+  }
+  if (isEventStream(headers)) {
+    // Server-sent events must reach the client before the first event, not with it.
+    res.socket?.setNoDelay(true);
+    res.flushHeaders();
+  }
+  const broken = (err?: Error): void => {
+    if (ex.done) return;
+    // Settled before destroying, so the client's 'close' is not mistaken for the client leaving.
+    ex.settle({ status, error: err ? classifyUpstreamError(err, ex.timedOut) : 'reset', responded: true });
+    // Go's ReverseProxy aborts the client connection on a failed body copy: truncated, visibly broken.
+    res.destroy();
+  };
+  proxyRes.on('error', broken);
+  proxyRes.on('close', () => {
+    if (!proxyRes.complete) broken();
+  });
+  res.on('finish', () => ex.settle({ status, responded: true }));
+  proxyRes.pipe(res);
+}

@@ -1,0 +1,84 @@
+import { hostExpression } from './host.js';
+import type { Matcher, MatchRequest } from './match-request.js';
+import { ArgumentError, MATCHER_NAMES, MATCHERS } from './matchers.js';
+import { parseRule, type RuleNode } from './parser.js';
+import { RuleError, RuleFault } from './rule-error.js';
+
+export { canonicalHost } from './host.js';
+export type { MatchRequest } from './match-request.js';
+export { RuleError } from './rule-error.js';
+
+/** A rule compiled into a predicate, with the hosts it is restricted to for indexing. */
+export interface CompiledRule {
+  rule: string;
+  match(req: MatchRequest): boolean;
+  /** Exact hosts (canonical) this rule can only match, for indexing; wildcards like '*.example.com' included as-is; null when the rule can match any host. */
+  hosts: string[] | null;
+}
+
+/** Compiles a Traefik v3 HTTP rule; throws a RuleError naming what is wrong and where. */
+export function compileRule(rule: string): CompiledRule {
+  let tree: RuleNode;
+  let match: Matcher;
+  try {
+    tree = parseRule(rule, MATCHER_NAMES);
+    match = build(tree);
+  } catch (err) {
+    if (err instanceof RuleFault) throw new RuleError(rule, err.message, err.index);
+    throw err;
+  }
+  return { rule, match, hosts: hostOpen(tree) ? null : hostsOf(tree) };
+}
+
+/** The default priority of a router: the length of its rule, in bytes as Traefik's Go `len(rule)` counts. */
+export function defaultPriority(rule: string): number {
+  return Buffer.byteLength(rule, 'utf8');
+}
+
+function build(node: RuleNode): Matcher {
+  if (node.kind !== 'matcher') {
+    const parts = node.children.map(build);
+    if (parts.length === 2) {
+      const [l, r] = parts;
+      return node.kind === 'and' ? (req) => l(req) && r(req) : (req) => l(req) || r(req);
+    }
+    return node.kind === 'and' ? (req) => parts.every((m) => m(req)) : (req) => parts.some((m) => m(req));
+  }
+  const def = MATCHERS[node.name];
+  const { args } = node;
+  if (!def.arity.includes(args.length)) {
+    const expected = def.arity.join(' or ');
+    throw new RuleFault(
+      `${node.name} takes ${expected} argument${expected === '1' ? '' : 's'}, got ${args.length}`,
+      node.index,
+    );
+  }
+  const empty = args.findIndex((a) => a.value === '');
+  if (empty >= 0) throw new RuleFault(`empty argument for ${node.name} matcher`, args[empty].index);
+  let matcher: Matcher;
+  try {
+    matcher = def.build(args.map((a) => a.value));
+  } catch (err) {
+    if (err instanceof ArgumentError) throw new RuleFault(err.message, args[err.arg].index);
+    throw err;
+  }
+  return node.negated ? (req) => !matcher(req) : matcher;
+}
+
+/** Whether any matcher makes the host unpredictable: a HostRegexp, or a Host under `!`. */
+function hostOpen(node: RuleNode): boolean {
+  if (node.kind !== 'matcher') return node.children.some(hostOpen);
+  return node.name === 'HostRegexp' || (node.name === 'Host' && node.negated);
+}
+
+/** The hosts a rule is restricted to: a conjunction by any of its parts, a disjunction only when all of them are. */
+function hostsOf(node: RuleNode): string[] | null {
+  if (node.kind === 'matcher') {
+    if (node.name !== 'Host') return null;
+    const host = hostExpression(node.args[0].value);
+    return host === '*' ? null : [host];
+  }
+  const sets = node.children.map(hostsOf);
+  if (node.kind === 'and') return sets.find((hosts) => hosts !== null) ?? null;
+  return sets.every((hosts) => hosts !== null) ? [...new Set(sets.flat() as string[])] : null;
+}

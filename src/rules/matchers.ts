@@ -1,0 +1,160 @@
+import { BlockList, isIP } from 'node:net';
+import { hostExpression, hostMatches } from './host.js';
+import type { Matcher, MatchRequest } from './match-request.js';
+import { queryValues } from './query.js';
+import { compileRe2 } from './re2.js';
+
+/** A matcher argument that is wrong; `arg` is the 0-based argument it is about. */
+export class ArgumentError extends Error {
+  readonly arg: number;
+
+  constructor(message: string, arg: number) {
+    super(message);
+    this.arg = arg;
+  }
+}
+
+/** How a matcher is checked and built: accepted argument counts and a builder from its arguments. */
+export interface MatcherDefinition {
+  arity: readonly number[];
+  build(args: string[]): Matcher;
+}
+
+const regexp = (matcher: string, pattern: string, arg: number): RegExp => {
+  try {
+    return compileRe2(pattern);
+  } catch (err) {
+    throw new ArgumentError(`invalid regexp ${JSON.stringify(pattern)} for ${matcher} matcher: ${(err as Error).message}`, arg);
+  }
+};
+
+const requirePath = (matcher: string, path: string): string => {
+  if (!path.startsWith('/')) throw new ArgumentError(`path ${JSON.stringify(path)} for ${matcher} matcher does not start with a "/"`, 0);
+  return path;
+};
+
+/** Every value of a header; Go drops Host and never shows HTTP/2 pseudo-headers in the header map, so neither matches. */
+const headerValues = (req: MatchRequest, key: string): readonly string[] => {
+  if (key === 'host' || key.startsWith(':')) return [];
+  const v = req.headers[key];
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+};
+
+const queryMatcher = (args: string[]): Matcher => {
+  const [key, value = ''] = args;
+  return (req) => queryValues(req, req.query).get(key)?.includes(value) ?? false;
+};
+
+const clientIp = (arg: string): Matcher => {
+  const list = new BlockList();
+  const slash = arg.indexOf('/');
+  const address = unmapIPv4(slash < 0 ? arg : arg.slice(0, slash));
+  const family = isIP(address);
+  const bits = slash < 0 ? undefined : arg.slice(slash + 1);
+  const max = family === 4 ? 32 : 128;
+  if (family === 0 || (bits !== undefined && (!/^\d{1,3}$/.test(bits) || Number(bits) > max))) {
+    throw new ArgumentError(`invalid value ${JSON.stringify(arg)} for ClientIP matcher: not an IP address or CIDR range`, 0);
+  }
+  const type = family === 4 ? 'ipv4' : 'ipv6';
+  if (bits === undefined) list.addAddress(address, type);
+  else list.addSubnet(address, Number(bits), type);
+  return (req) => {
+    const ip = unmapIPv4(req.clientIp.split('%')[0]);
+    const f = isIP(ip);
+    return f !== 0 && list.check(ip, f === 4 ? 'ipv4' : 'ipv6');
+  };
+};
+
+/** Go compares IPv4-mapped IPv6 addresses equal to their IPv4 form. */
+function unmapIPv4(ip: string): string {
+  const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  return m ? m[1] : ip;
+}
+
+/** The HTTP matchers of Traefik v3, by name. */
+export const MATCHERS: Readonly<Record<string, MatcherDefinition>> = {
+  Host: {
+    arity: [1],
+    build: ([arg]) => {
+      let host: string;
+      try {
+        host = hostExpression(arg);
+      } catch (err) {
+        throw new ArgumentError((err as Error).message, 0);
+      }
+      return host === '*' ? () => true : (req) => hostMatches(host, req.host);
+    },
+  },
+  HostRegexp: {
+    arity: [1],
+    build: ([arg]) => {
+      if (!/^[\x00-\x7f]*$/.test(arg)) {
+        throw new ArgumentError(`invalid value ${JSON.stringify(arg)} for HostRegexp matcher, non-ASCII characters are not allowed`, 0);
+      }
+      const re = regexp('HostRegexp', arg, 0);
+      return (req) => re.test(req.host);
+    },
+  },
+  Path: {
+    arity: [1],
+    build: ([arg]) => {
+      const path = requirePath('Path', arg);
+      return (req) => req.path === path;
+    },
+  },
+  PathPrefix: {
+    arity: [1],
+    build: ([arg]) => {
+      const prefix = requirePath('PathPrefix', arg);
+      return (req) => req.path.startsWith(prefix);
+    },
+  },
+  PathRegexp: {
+    arity: [1],
+    build: ([arg]) => {
+      const re = regexp('PathRegexp', arg, 0);
+      return (req) => re.test(req.path);
+    },
+  },
+  Method: {
+    arity: [1],
+    build: ([arg]) => {
+      const method = arg.toUpperCase();
+      return (req) => req.method === method;
+    },
+  },
+  Header: {
+    arity: [2],
+    build: ([key, value]) => {
+      const name = key.toLowerCase();
+      return (req) => headerValues(req, name).includes(value);
+    },
+  },
+  HeaderRegexp: {
+    arity: [2],
+    build: ([key, pattern]) => {
+      const name = key.toLowerCase();
+      const re = regexp('HeaderRegexp', pattern, 1);
+      return (req) => headerValues(req, name).some((v) => re.test(v));
+    },
+  },
+  Query: { arity: [1, 2], build: queryMatcher },
+  QueryRegexp: {
+    arity: [1, 2],
+    build: (args) => {
+      // With one argument QueryRegexp is Query(key), as in Traefik.
+      if (args.length === 1) return queryMatcher(args);
+      const re = regexp('QueryRegexp', args[1], 1);
+      return (req) => queryValues(req, req.query).get(args[0])?.some((v) => re.test(v)) ?? false;
+    },
+  },
+  ClientIP: { arity: [1], build: ([arg]) => clientIp(arg) },
+};
+
+/** Each accepted spelling of a matcher name (exact, lower, UPPER, Title-of-lower, as Traefik) mapped to the name. */
+export const MATCHER_NAMES: ReadonlyMap<string, string> = new Map(
+  Object.keys(MATCHERS).flatMap((name) => {
+    const lower = name.toLowerCase();
+    return [name, lower, name.toUpperCase(), lower[0].toUpperCase() + lower.slice(1)].map((s) => [s, name] as const);
+  }),
+);

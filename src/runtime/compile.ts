@@ -1,0 +1,114 @@
+import type { DynamicConfig, ServersTransportConfig } from '../config/dynamic-schema.js';
+import type { ElementError } from '../config/validate-dynamic.js';
+import type { Forwarder } from '../proxy/forwarder.js';
+import type { MiddlewareRegistry } from '../middleware/registry.js';
+import type { Service } from '../services/service.js';
+import type { Handler } from '../http/context.js';
+import { getContext } from '../http/context.js';
+import type { Logger } from '../log.js';
+import { compileRule, defaultPriority } from '../rules/compile.js';
+import { createRoutingTable, type CompiledRouter, type RoutingTable } from '../routing/table.js';
+import type { StateStore } from './state-store.js';
+import { addError, type RuntimeStatus } from './status.js';
+import { initialStatus } from './initial-status.js';
+import { providerOf } from './names.js';
+import { buildChain } from './build-middlewares.js';
+import { createServiceBuilder } from './build-services.js';
+import { defaultEntryPoints, type EntryPointView } from './entry-point-view.js';
+import { redirectRouter } from './redirect-entry-point.js';
+
+/** Highest priority a user may give a router; higher ones are reserved for internal routers. */
+export const MAX_USER_PRIORITY = Number.MAX_SAFE_INTEGER - 1000;
+
+/** A merged, validated configuration and the static facts compiling needs. */
+export interface CompileInput {
+  version: number;
+  config: DynamicConfig;
+  errors: ElementError[];
+  entryPoints: EntryPointView[];
+}
+
+/** The long-lived parts compiling uses. */
+export interface CompileDeps {
+  registry: MiddlewareRegistry;
+  forwarder: Forwarder;
+  state: StateStore;
+  log: Logger;
+  defaultTransport: ServersTransportConfig;
+  internal: Record<string, Service>;
+}
+
+/**
+ * Compiles a configuration into a routing table. A broken element disables itself and the routers
+ * using it, nothing else; every element gets a status with its errors.
+ */
+export function compile(input: CompileInput, deps: CompileDeps): RoutingTable {
+  const http = input.config.http ?? {};
+  const status: RuntimeStatus = initialStatus(input.config, input.errors, deps.registry);
+  const middlewareDeps = { configs: http.middlewares ?? {}, statuses: status.middlewares, registry: deps.registry, state: deps.state, log: deps.log };
+  const services = createServiceBuilder({
+    configs: http.services ?? {},
+    statuses: status.services,
+    transports: http.serversTransports ?? {},
+    defaultTransport: deps.defaultTransport,
+    internal: deps.internal,
+    forwarder: deps.forwarder,
+    state: deps.state,
+    log: deps.log,
+    middlewares: middlewareDeps,
+  });
+  const known = new Set(input.entryPoints.map((ep) => ep.name));
+  const byName = new Map(input.entryPoints.map((ep) => [ep.name, ep]));
+  const defaults = defaultEntryPoints(input.entryPoints);
+  const compiled: CompiledRouter[] = [];
+
+  for (const [name, router] of Object.entries(http.routers ?? {})) {
+    const routerStatus = status.routers[name]!;
+    const provider = providerOf(name);
+    try {
+      const rule = compileRule(router.rule);
+      const priority = router.priority || defaultPriority(router.rule);
+      if (priority > MAX_USER_PRIORITY) throw new Error(`priority ${priority} is above the maximum ${MAX_USER_PRIORITY}`);
+      routerStatus.priority = priority;
+      const wanted = router.entryPoints?.length ? router.entryPoints : defaults;
+      const using = wanted.filter((ep) => known.has(ep));
+      for (const missing of wanted.filter((ep) => !known.has(ep))) addError(routerStatus, `entryPoint "${missing}" doesn't exist`, false);
+      if (using.length === 0) throw new Error('no valid entryPoint for this router');
+      routerStatus.using = using.sort();
+      const serviceName = resolveServiceRef(router.service, provider);
+      const service = services.get(serviceName, name);
+      const routed: Handler = (req, res) => {
+        const ctx = getContext(req);
+        ctx.routerName = name;
+        ctx.serviceName = serviceName;
+        return service.handle(req, res);
+      };
+      // Entry point middlewares come first, then the router's own (Traefik's order).
+      const handlers = new Map<string, Handler>();
+      for (const ep of using) {
+        const epMiddlewares = byName.get(ep)?.middlewares ?? [];
+        const chain = [...epMiddlewares, ...(router.middlewares ?? []).map((m) => (m.includes('@') ? m : `${m}@${provider}`))];
+        const key = chain.join('\n');
+        if (!handlers.has(key)) handlers.set(key, buildChain(middlewareDeps, chain, provider, routed, name));
+        compiled.push({ name, entryPoints: [ep], tls: Boolean(router.tls), route: { name, priority, rule, value: handlers.get(key)! } });
+      }
+    } catch (error) {
+      addError(routerStatus, (error as Error).message, true);
+    }
+  }
+  services.buildAll();
+  for (const ep of input.entryPoints) {
+    const redirect = redirectRouter(ep);
+    if (redirect) compiled.push(redirect);
+  }
+  // A router disabled after it was placed (e.g. a later error) must not serve.
+  const serving = compiled.filter((r) => r.name.endsWith('@internal') || status.routers[r.name]?.status !== 'disabled');
+  const built = services.built();
+  return createRoutingTable(input.version, status, serving, built, async () => {
+    await Promise.allSettled([...built.values()].map((s) => s.close()));
+  });
+}
+
+function resolveServiceRef(ref: string, provider: string): string {
+  return ref.includes('@') ? ref : `${ref}@${provider}`;
+}

@@ -1,0 +1,47 @@
+import type { DynamicConfig } from '../config/dynamic-schema.js';
+import type { ElementError } from '../config/validate-dynamic.js';
+import type { MiddlewareRegistry } from '../middleware/registry.js';
+import type { RuntimeStatus } from './status.js';
+import { providerOf } from './names.js';
+
+const SERVICE_KINDS = ['loadBalancer', 'weighted', 'mirroring', 'failover'] as const;
+
+/** Every element starts `enabled`; elements that failed validation start `disabled` with their errors. */
+export function initialStatus(config: DynamicConfig, errors: ElementError[], registry: MiddlewareRegistry): RuntimeStatus {
+  const status: RuntimeStatus = { routers: {}, services: {}, middlewares: {} };
+  const http = config.http ?? {};
+  for (const [name, router] of Object.entries(http.routers ?? {})) {
+    status.routers[name] = { name, provider: providerOf(name), status: 'enabled', config: router, using: [], priority: 0 };
+  }
+  for (const [name, service] of Object.entries(http.services ?? {})) {
+    const type = SERVICE_KINDS.find((k) => k in service)?.toLowerCase() ?? 'unknown';
+    status.services[name] = { name, provider: providerOf(name), status: 'enabled', config: service, type, usedBy: [] };
+  }
+  for (const [name, middleware] of Object.entries(http.middlewares ?? {})) {
+    const key = Object.keys(middleware)[0] ?? '';
+    const type = registry.get(key) ? key.toLowerCase() : key.toLowerCase() || 'unknown';
+    status.middlewares[name] = { name, provider: providerOf(name), status: 'enabled', config: middleware, type, usedBy: [] };
+  }
+  for (const error of errors) addInvalid(status, error);
+  return status;
+}
+
+function addInvalid(status: RuntimeStatus, error: ElementError): void {
+  if (!error.name || !error.name.includes('@')) return;
+  const name = error.name;
+  const base = { name, provider: providerOf(name), status: 'disabled' as const, error: [error.message] };
+  const raw = (error.raw ?? {}) as Record<string, unknown>;
+  const existing =
+    error.kind === 'router' ? status.routers[name] : error.kind === 'service' ? status.services[name] : error.kind === 'middleware' ? status.middlewares[name] : undefined;
+  if (existing) {
+    existing.status = 'disabled';
+    existing.error = [...(existing.error ?? []), error.message];
+    return;
+  }
+  if (error.kind === 'router') status.routers[name] = { ...base, config: raw as never, using: [], priority: 0 };
+  if (error.kind === 'service') {
+    const type = SERVICE_KINDS.find((k) => k in raw)?.toLowerCase() ?? 'unknown';
+    status.services[name] = { ...base, config: raw as never, type, usedBy: [] };
+  }
+  if (error.kind === 'middleware') status.middlewares[name] = { ...base, config: raw, type: (Object.keys(raw)[0] ?? 'unknown').toLowerCase(), usedBy: [] };
+}

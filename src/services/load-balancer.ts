@@ -1,0 +1,91 @@
+import type { LoadBalancerConfig } from '../config/dynamic-schema.js';
+import { parseDuration } from '../duration.js';
+import { getContext } from '../http/context.js';
+import type { ForwardOptions, ForwardTarget } from '../proxy/forwarder.js';
+import { configHash } from '../runtime/state-store.js';
+import type { ServiceBuildContext } from './build.js';
+import { createHealthChecker, resolveHealthCheck, type HealthChecker, type ServerHealth } from './health-check.js';
+import { createHealthSignal } from './health-signal.js';
+import type { Service } from './service.js';
+import { pickSticky, resolveStickyCookie, stickyValue } from './sticky.js';
+import { respondUnavailable } from './unavailable.js';
+import { createWrrState, pickSmoothWrr, type WrrState } from './wrr.js';
+
+interface Server {
+  url: string;
+  target: ForwardTarget;
+  weight: number;
+}
+
+/** Builds a `loadBalancer` service: smooth WRR over its servers, optional sticky cookie and active health checks. */
+export function createLoadBalancer(config: LoadBalancerConfig, ctx: ServiceBuildContext): Service {
+  if (config.strategy && config.strategy !== 'wrr') throw new Error(`loadBalancer.strategy "${config.strategy}" is not supported yet (only wrr)`);
+  if (config.passiveHealthCheck) throw new Error('loadBalancer.passiveHealthCheck is not supported yet');
+  // Validate everything before touching the StateStore, so a rejected config leaves nothing behind.
+  if (config.healthCheck) resolveHealthCheck(config.healthCheck);
+  const servers: Server[] = (config.servers ?? []).map((server, i) => {
+    let url: URL;
+    try {
+      url = new URL(server.url);
+    } catch {
+      throw new Error(`loadBalancer.servers[${i}].url "${server.url}" is not a valid URL`);
+    }
+    return { url: server.url, target: { url, ...(server.preservePath ? { preservePath: true } : {}) }, weight: server.weight ?? 1 };
+  });
+  const options: ForwardOptions = {
+    passHostHeader: config.passHostHeader ?? true,
+    transport: ctx.transport(config.serversTransport),
+    flushInterval: parseDuration(config.responseForwarding?.flushInterval ?? '100ms'),
+  };
+  const weights = servers.map((s) => s.weight);
+  const wrr = ctx.state.get<WrrState>(`wrr:${ctx.name}:${configHash(config.servers ?? [])}`, () => createWrrState(servers.length));
+  const checker = config.healthCheck ? healthChecker(config, servers, options, ctx) : undefined;
+  const up = (i: number): boolean => servers[i]!.weight > 0 && (!checker || checker.status(servers[i]!.url) === 'UP');
+  const healthy = (): boolean => servers.some((_, i) => up(i));
+  const signal = createHealthSignal(healthy);
+  const unsubscribe = checker?.onChange(() => signal.update());
+  const cookie = config.sticky?.cookie ? resolveStickyCookie(config.sticky.cookie, ctx.name) : undefined;
+  const items = servers.map((s) => ({ value: stickyValue(s.url), raw: s.url }));
+
+  const balance = (tried: Set<string> | undefined): number => {
+    // A retrying middleware marks servers that failed; prefer another one while any is left.
+    if (tried?.size) {
+      const fresh = pickSmoothWrr(weights, wrr, (i) => up(i) && !tried.has(servers[i]!.url));
+      if (fresh !== -1) return fresh;
+    }
+    return pickSmoothWrr(weights, wrr, up);
+  };
+
+  return {
+    healthChecked: checker !== undefined,
+    async handle(req, res) {
+      const rctx = getContext(req);
+      const index = cookie ? pickSticky(req, res, cookie, items, up, () => balance(rctx.triedServers)) : balance(rctx.triedServers);
+      if (index === -1) return respondUnavailable(req, res);
+      const server = servers[index]!;
+      rctx.serverUrl = server.url;
+      await ctx.forwarder.forward(req, res, server.target, options);
+    },
+    healthy,
+    onHealthChange: (listener) => signal.subscribe(listener),
+    serverStatus() {
+      if (!checker) return {};
+      return Object.fromEntries(servers.map((s) => [s.url, checker.status(s.url)])) as Record<string, ServerHealth>;
+    },
+    async close() {
+      // The checker belongs to the StateStore (it may serve the next table too); only detach from it.
+      unsubscribe?.();
+    },
+  };
+}
+
+function healthChecker(config: LoadBalancerConfig, servers: Server[], options: ForwardOptions, ctx: ServiceBuildContext): HealthChecker {
+  const healthCheck = config.healthCheck!;
+  const urls = [...new Set(servers.map((s) => s.url))];
+  const key = `health:${ctx.name}:${configHash({ servers: config.servers ?? [], healthCheck, transport: config.serversTransport ?? null })}`;
+  // Remembered per service name, so a changed config starts known-DOWN servers as DOWN, not UP.
+  const memory = ctx.state.get(`health-memory:${ctx.name}`, () => new Map<string, ServerHealth>());
+  return ctx.state.get(key, () =>
+    createHealthChecker({ serviceName: ctx.name, servers: urls, config: healthCheck, transport: options.transport, log: ctx.log, memory }),
+  );
+}

@@ -1,0 +1,81 @@
+import t from 'tap';
+import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import http from 'node:http';
+import { stringify } from 'yaml';
+import { startBackend } from '../helpers/backends.js';
+import { freePort } from '../helpers/free-port.js';
+import { spawnGateway, waitForStatus } from '../helpers/spawn-gateway.js';
+
+// SIGTERM (traefik-behaviour.md §8.8): /ping turns 503 during requestAcceptGraceTimeout while requests are
+// still accepted, then in-flight requests drain within graceTimeOut, then the process exits 0.
+t.test('SIGTERM drains in-flight requests and exits 0', async (t) => {
+  const slow = await startBackend((req, res) => {
+    if (req.url === '/slow') setTimeout(() => res.end('slow done'), 1500);
+    else res.end('fast');
+  });
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-shutdown-'));
+  const [web, internal] = [await freePort(), await freePort()];
+  await mkdir(path.join(dir, 'dyn'));
+  await writeFile(
+    path.join(dir, 'switchyard.yaml'),
+    stringify({
+      entryPoints: {
+        web: { address: `127.0.0.1:${web}`, transport: { lifeCycle: { requestAcceptGraceTimeout: '1s', graceTimeOut: '5s' } } },
+        switchyard: { address: `127.0.0.1:${internal}` },
+      },
+      ping: {},
+      providers: { providersThrottleDuration: 0, file: { directory: 'dyn' } },
+    }),
+  );
+  await writeFile(
+    path.join(dir, 'dyn', 'app.yaml'),
+    stringify({ http: { routers: { app: { rule: 'PathPrefix(`/`)', service: 'app' } }, services: { app: { loadBalancer: { servers: [{ url: slow.url }] } } } } }),
+  );
+  const gw = spawnGateway(['--configFile=switchyard.yaml'], dir);
+  t.teardown(async () => {
+    gw.child.kill('SIGKILL');
+    await slow.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  await waitForStatus(`http://127.0.0.1:${internal}/ready`, 200);
+  t.pass('the gateway became ready');
+
+  const inflight = fetch(`http://127.0.0.1:${web}/slow`).then(async (r) => [r.status, await r.text()] as const);
+  await new Promise((r) => setTimeout(r, 200));
+  gw.child.kill('SIGTERM');
+  await waitForStatus(`http://127.0.0.1:${internal}/ping`, 503, 900);
+  t.pass('/ping answers 503 while the gateway is terminating');
+  const ready = await fetch(`http://127.0.0.1:${internal}/ready`);
+  t.equal(ready.status, 503, '/ready answers 503 while terminating');
+  await ready.text();
+  const during = await new Promise<number>((resolve, reject) => {
+    http.get({ port: web, host: '127.0.0.1', path: '/fast', agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    }).on('error', reject);
+  });
+  t.equal(during, 200, 'new requests are still served during the accept grace period');
+  t.same(await inflight, [200, 'slow done'], 'the in-flight request completed');
+  t.equal(await gw.exited, 0, 'the process exited 0');
+  t.match(gw.output(), /listening/, 'it had announced its entry points');
+});
+
+t.test('the validate command exits 1 and names the problem', async (t) => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-validate-bin-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(path.join(dir, 'switchyard.yaml'), 'entryPoints:\n  web:\n    address: 8000\n');
+  const run = spawnGateway(['validate', '--configFile=switchyard.yaml'], dir);
+  t.equal(await run.exited, 1);
+  t.match(run.output(), /entryPoints\.web\.address/);
+});
+
+t.test('a static configuration error stops start-up with exit 1', async (t) => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-bad-static-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(path.join(dir, 'switchyard.yaml'), 'entryPoints:\n  web:\n    address: ":8000"\n    unknownKey: true\n');
+  const run = spawnGateway(['--configFile=switchyard.yaml'], dir);
+  t.equal(await run.exited, 1);
+  t.match(run.output(), /entryPoints\.web\.unknownKey/);
+});

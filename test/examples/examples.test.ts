@@ -1,0 +1,43 @@
+import t from 'tap';
+import { bootExample, tally } from '../helpers/example.js';
+
+// Every example in examples/ is booted as written and checked (AGENTS: every example runs in a test).
+t.test('quickstart balances across its two demo servers and answers ping', async (t) => {
+  const example = await bootExample('quickstart');
+  t.teardown(() => example.close());
+  t.same(await tally(example.url('/hello'), 10), { 'demo-1': 5, 'demo-2': 5 }, 'round-robin over both servers');
+  const ping = await fetch(example.url('/ping', 'switchyard'));
+  t.equal(ping.status, 200);
+  t.equal(await ping.text(), 'OK');
+});
+
+t.test('weighted-canary sends one request in ten to the canary', async (t) => {
+  const example = await bootExample('weighted-canary');
+  t.teardown(() => example.close());
+  t.same(await tally(example.url('/'), 100), { 'demo-1': 90, 'demo-2': 10 });
+});
+
+t.test('failover moves to the backup when the primary fails its health check, and back', async (t) => {
+  const example = await bootExample('failover');
+  t.teardown(() => example.close());
+  t.same(await tally(example.url('/'), 4), { 'demo-1': 4 }, 'the healthy primary serves');
+  const primary = example.backends[0]!;
+  const port = primary.port;
+  await primary.close();
+  const waitFor = async (server: string) => {
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      const response = await fetch(example.url('/'));
+      await response.text();
+      if (response.headers.get('x-demo-server') === server) return true;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return false;
+  };
+  t.ok(await waitFor('demo-2'), 'the backup serves once the primary is DOWN');
+  t.same(await tally(example.url('/'), 4), { 'demo-2': 4 }, 'and keeps serving');
+  const { startDemoBackend } = await import('../../examples/demo-backend.js');
+  const revived = await startDemoBackend('demo-1', port);
+  example.backends[0] = revived;
+  t.ok(await waitFor('demo-1'), 'the primary takes over again once it is UP');
+});

@@ -1,0 +1,140 @@
+import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import t, { type Test } from 'tap';
+import { fileProvider } from '../../../providers/file/index.js';
+import { silentLogger } from '../../../src/log.js';
+import type { ProviderSnapshot } from '../../../src/provider/provider.js';
+
+const DEADLINE_MS = 5000;
+
+// Watches a folder (or one file in it, given relative to the folder); `until` reads snapshots until one matches, with a deadline.
+async function watchFolder(t: Test, dir: string, options: { filename?: string } = {}) {
+  const where = options.filename !== undefined ? { filename: options.filename } : { directory: '.' };
+  const provider = fileProvider.create(where, { log: silentLogger, baseDir: dir });
+  const controller = new AbortController();
+  const iterator = provider.watch(controller.signal)[Symbol.asyncIterator]();
+  let pending: Promise<IteratorResult<ProviderSnapshot>> | undefined;
+  let last: ProviderSnapshot | undefined;
+  const until = async (what: string, test: (s: ProviderSnapshot) => boolean): Promise<ProviderSnapshot> => {
+    const deadline = Date.now() + DEADLINE_MS;
+    while (Date.now() < deadline) {
+      pending ??= iterator.next().finally(() => (pending = undefined));
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), deadline - Date.now())));
+      const step = await Promise.race([pending, timeout]);
+      clearTimeout(timer);
+      if (step === 'timeout' || step.done) break;
+      last = step.value;
+      if (test(last)) return last;
+    }
+    throw new Error(`no snapshot where ${what} within ${DEADLINE_MS} ms; last: ${JSON.stringify(last)}`);
+  };
+  t.teardown(async () => {
+    controller.abort();
+    await pending;
+  });
+  const first = await until('the first snapshot arrived', () => true);
+  return { until, first, controller, ended: async () => (await (pending ?? iterator.next())).done };
+}
+
+// Writes files into a fresh temp folder and watches it.
+async function startWatching(t: Test, files: Record<string, string>, options: { filename?: string } = {}) {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'sy-file-watch-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const write = async (rel: string, text: string) => {
+    await mkdir(path.dirname(path.join(dir, rel)), { recursive: true });
+    await writeFile(path.join(dir, rel), text);
+  };
+  for (const [rel, text] of Object.entries(files)) await write(rel, text);
+  return { dir, write, ...(await watchFolder(t, dir, options)) };
+}
+
+const services = (s: ProviderSnapshot) => Object.keys(s.config.http?.services ?? {}).sort().join(',');
+const svc = (name: string, url = 'http://127.0.0.1:1') => `http:\n  services:\n    ${name}:\n      loadBalancer:\n        servers:\n          - url: ${url}\n`;
+const urlOf = (s: ProviderSnapshot, name: string) => s.config.http?.services?.[name]?.loadBalancer?.servers?.[0]?.url;
+
+const reloads: Array<{ name: string; files: Record<string, string>; change(ctx: { dir: string; write(rel: string, text: string): Promise<void> }): Promise<void>; expect(s: ProviderSnapshot): boolean }> = [
+  { name: 'changing a file re-reads it', files: { 'a.yaml': svc('a') }, change: ({ write }) => write('a.yaml', svc('a', 'http://changed')), expect: (s) => urlOf(s, 'a') === 'http://changed' },
+  { name: 'a new file is picked up', files: { 'a.yaml': svc('a') }, change: ({ write }) => write('b.toml', '[http.services.b.loadBalancer]\n'), expect: (s) => services(s) === 'a,b' },
+  { name: 'a new sub-folder with a file is picked up', files: { 'a.yaml': svc('a') }, change: ({ write }) => write('more/deeper/c.json', '{"http":{"services":{"c":{}}}}'), expect: (s) => services(s) === 'a,c' },
+  { name: 'deleting a file removes its elements', files: { 'a.yaml': svc('a'), 'b.yaml': svc('b') }, change: ({ dir }) => rm(path.join(dir, 'b.yaml')), expect: (s) => services(s) === 'a' },
+  {
+    name: 'deleting the only file yields an empty configuration (no routes, #8092)',
+    files: { 'a.yaml': svc('a') },
+    change: ({ dir }) => rm(path.join(dir, 'a.yaml')),
+    expect: (s) => JSON.stringify(s.config) === '{}' && s.errors.length === 0,
+  },
+  {
+    name: 'an editor-style save (write a temp file, rename it over the original) reloads',
+    files: { 'a.yaml': svc('a') },
+    change: async ({ dir, write }) => {
+      await write('.a.yaml.swp', svc('a', 'http://saved'));
+      await rename(path.join(dir, '.a.yaml.swp'), path.join(dir, 'a.yaml'));
+    },
+    expect: (s) => urlOf(s, 'a') === 'http://saved',
+  },
+];
+
+for (const c of reloads) {
+  t.test(c.name, async (t) => {
+    const watching = await startWatching(t, c.files);
+    await c.change(watching);
+    t.ok(await watching.until(c.name, c.expect));
+  });
+}
+
+t.test('a file that breaks keeps its last good content while another file changes, and recovers when fixed', async (t) => {
+  const { write, until } = await startWatching(t, { 'a.yaml': svc('a'), 'b.yaml': svc('b') });
+  await write('a.yaml', 'http:\n  services:\n    a: [\n');
+  let s = await until('a.yaml reports its error', (s) => s.errors.some((e) => e.startsWith('a.yaml: line ')));
+  t.equal(urlOf(s, 'a'), 'http://127.0.0.1:1', 'the last good content of a.yaml stays');
+  await write('b.yaml', svc('b', 'http://b2'));
+  s = await until('b.yaml changes', (s) => urlOf(s, 'b') === 'http://b2');
+  t.equal(urlOf(s, 'a'), 'http://127.0.0.1:1');
+  t.match(s.errors, [/^a\.yaml: line \d+, column \d+: /]);
+  await write('a.yaml', svc('a', 'http://fixed'));
+  s = await until('a.yaml is fixed', (s) => urlOf(s, 'a') === 'http://fixed');
+  t.same(s.errors, []);
+});
+
+// Kubernetes' atomic writer: files are links through `..data`, a link to a timestamped folder swapped by rename.
+async function configMapSwap(dir: string, stamp: string, files: Record<string, string>, previous?: string): Promise<void> {
+  await mkdir(path.join(dir, stamp));
+  for (const [name, text] of Object.entries(files)) await writeFile(path.join(dir, stamp, name), text);
+  await symlink(stamp, path.join(dir, '..data_tmp'));
+  await rename(path.join(dir, '..data_tmp'), path.join(dir, '..data'));
+  if (previous) await rm(path.join(dir, previous), { recursive: true });
+}
+
+for (const mode of ['directory', 'filename'] as const) {
+  t.test(`a Kubernetes ConfigMap ..data swap reloads, again and again, in ${mode} mode`, async (t) => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sy-file-cm-'));
+    t.teardown(() => rm(dir, { recursive: true, force: true }));
+    await configMapSwap(dir, '..2026_01_01_00_00_00.1', { 'routes.yaml': svc('a', 'http://v1') });
+    await symlink('..data/routes.yaml', path.join(dir, 'routes.yaml'));
+    const { first, until } = await watchFolder(t, dir, mode === 'filename' ? { filename: 'routes.yaml' } : {});
+    t.equal(urlOf(first, 'a'), 'http://v1');
+    await configMapSwap(dir, '..2026_01_01_00_00_00.2', { 'routes.yaml': svc('a', 'http://v2') }, '..2026_01_01_00_00_00.1');
+    await until('v2 is read', (s) => urlOf(s, 'a') === 'http://v2');
+    await configMapSwap(dir, '..2026_01_01_00_00_00.3', { 'routes.yaml': svc('a', 'http://v3') }, '..2026_01_01_00_00_00.2');
+    const s = await until('v3 is read', (s) => urlOf(s, 'a') === 'http://v3');
+    t.same(services(s), 'a', 'the timestamped folders are not read a second time');
+    t.same(s.errors, []);
+  });
+}
+
+t.test('filename mode sees an atomic rename over the file (how Docker bind mounts and editors replace it, #5589)', async (t) => {
+  const { dir, write, until, first } = await startWatching(t, { 'dynamic.yaml': svc('a'), 'other.yaml': svc('other') }, { filename: 'dynamic.yaml' });
+  t.equal(services(first), 'a', 'only the named file is read');
+  await write('incoming.tmp', svc('a', 'http://renamed'));
+  await rename(path.join(dir, 'incoming.tmp'), path.join(dir, 'dynamic.yaml'));
+  const s = await until('the renamed content is read', (s) => urlOf(s, 'a') === 'http://renamed');
+  t.same(s.origins, { 'service:a': 'dynamic.yaml' });
+});
+
+t.test('aborting the signal ends the snapshot stream', async (t) => {
+  const { controller, ended } = await startWatching(t, { 'a.yaml': svc('a') });
+  controller.abort();
+  t.equal(await ended(), true);
+});

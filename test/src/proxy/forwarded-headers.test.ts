@@ -1,0 +1,103 @@
+import t from 'tap';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { RequestContext } from '../../../src/http/context.js';
+import { applyForwardedHeaders, forwardedHeadersApplied, isTrusted, unmapIPv4 } from '../../../src/proxy/forwarded-headers.js';
+
+function ctx(overrides: Partial<RequestContext> = {}): RequestContext {
+  return { entryPoint: 'web', tls: false, remoteAddr: '10.0.0.7', remotePort: 40000, host: 'app.test', path: '/', query: '', start: 0, ...overrides };
+}
+
+const spoofed: IncomingHttpHeaders = {
+  host: 'app.test:8000',
+  'x-forwarded-proto': 'https',
+  'x-forwarded-for': '6.6.6.6',
+  'x-forwarded-host': 'evil.test',
+  'x-forwarded-port': '1',
+  'x-forwarded-server': 'evil',
+  'x-forwarded-uri': '/admin',
+  'x-forwarded-method': 'DELETE',
+  'x-forwarded-prefix': '/evil',
+  'x-forwarded-tls-client-cert': 'x',
+  'x-forwarded-tls-client-cert-info': 'x',
+  'x-real-ip': '6.6.6.6',
+  forwarded: 'for=6.6.6.6;proto=https',
+  x_forwarded_for: '6.6.6.6',
+  x_forwarded_proto: 'https',
+  x_forwarded_prefix: '/evil',
+  x_real_ip: '6.6.6.6',
+  'x-forwarded_host': 'evil.test',
+};
+
+const untrustedExpected: IncomingHttpHeaders = {
+  host: 'app.test:8000',
+  'x-real-ip': '10.0.0.7',
+  'x-forwarded-proto': 'http',
+  'x-forwarded-host': 'app.test:8000',
+  'x-forwarded-port': '8000',
+  'x-forwarded-server': 'gw',
+  'x-forwarded-for': '10.0.0.7',
+};
+
+const table: Array<[string, IncomingHttpHeaders, Partial<RequestContext>, boolean, IncomingHttpHeaders]> = [
+  ['an untrusted peer loses every managed header and alias, then gets ours', spoofed, {}, false, untrustedExpected],
+  [
+    'a trusted peer keeps its values and the peer is appended to X-Forwarded-For',
+    { host: 'app.test', 'x-forwarded-proto': 'https', 'x-forwarded-for': '1.2.3.4', 'x-forwarded-host': 'front.test', 'x-forwarded-port': '443', 'x-real-ip': '1.2.3.4', 'x-forwarded-prefix': '/p' },
+    {},
+    true,
+    { host: 'app.test', 'x-forwarded-proto': 'https', 'x-forwarded-for': '1.2.3.4, 10.0.0.7', 'x-forwarded-host': 'front.test', 'x-forwarded-port': '443', 'x-real-ip': '1.2.3.4', 'x-forwarded-prefix': '/p', 'x-forwarded-server': 'gw' },
+  ],
+  ['a trusted peer without forwarding headers gets ours', { host: 'app.test' }, {}, true, { host: 'app.test', 'x-real-ip': '10.0.0.7', 'x-forwarded-proto': 'http', 'x-forwarded-host': 'app.test', 'x-forwarded-port': '80', 'x-forwarded-server': 'gw', 'x-forwarded-for': '10.0.0.7' }],
+  ['TLS gives https and port 443', { host: 'app.test' }, { tls: true }, false, { host: 'app.test', 'x-real-ip': '10.0.0.7', 'x-forwarded-proto': 'https', 'x-forwarded-host': 'app.test', 'x-forwarded-port': '443', 'x-forwarded-server': 'gw', 'x-forwarded-for': '10.0.0.7' }],
+  [
+    'a WebSocket upgrade gives ws, and wss over TLS',
+    { host: 'app.test' },
+    { tls: true, upgrade: { socket: undefined as never, head: Buffer.alloc(0) } },
+    false,
+    { host: 'app.test', 'x-real-ip': '10.0.0.7', 'x-forwarded-proto': 'wss', 'x-forwarded-host': 'app.test', 'x-forwarded-port': '443', 'x-forwarded-server': 'gw', 'x-forwarded-for': '10.0.0.7' },
+  ],
+  [
+    'an IPv4-mapped IPv6 peer is written as IPv4',
+    { host: 'app.test' },
+    { remoteAddr: '::ffff:10.0.0.9' },
+    false,
+    { host: 'app.test', 'x-real-ip': '10.0.0.9', 'x-forwarded-proto': 'http', 'x-forwarded-host': 'app.test', 'x-forwarded-port': '80', 'x-forwarded-server': 'gw', 'x-forwarded-for': '10.0.0.9' },
+  ],
+];
+for (const [name, headers, overrides, trusted, expected] of table) {
+  t.test(name, async (t) => {
+    const req = { headers: { ...headers } };
+    applyForwardedHeaders(req, ctx(overrides), { trusted, serverName: 'gw' });
+    t.same(req.headers, expected);
+  });
+}
+
+t.test('applying marks the context so the forwarder does not apply twice', async (t) => {
+  const context = ctx();
+  t.notOk(forwardedHeadersApplied(context));
+  applyForwardedHeaders({ headers: {} }, context, { trusted: false });
+  t.ok(forwardedHeadersApplied(context));
+});
+
+const trust: Array<[string, string, string[], boolean, boolean]> = [
+  ['an address in a trusted subnet is trusted', '10.1.2.3', ['10.0.0.0/8'], false, true],
+  ['an address outside the trusted subnets is not trusted', '192.168.1.1', ['10.0.0.0/8', '172.16.0.0/12'], false, false],
+  ['an exact trusted address is trusted', '127.0.0.1', ['127.0.0.1'], false, true],
+  ['an IPv4-mapped IPv6 peer matches an IPv4 subnet', '::ffff:10.1.2.3', ['10.0.0.0/8'], false, true],
+  ['an IPv6 peer matches an IPv6 subnet', '2001:db8::1', ['2001:db8::/32'], false, true],
+  ['an IPv6 peer does not match an IPv4 subnet', '2001:db8::1', ['10.0.0.0/8'], false, false],
+  ['insecure trusts everyone', '8.8.8.8', [], true, true],
+  ['an empty list trusts no one', '127.0.0.1', [], false, false],
+  ['a peer that is not an address is not trusted', 'unknown', ['0.0.0.0/0'], false, false],
+  ['a malformed list entry is ignored', '10.0.0.1', ['not-an-ip', '10.0.0.1'], false, true],
+];
+for (const [name, ip, list, insecure, expected] of trust) {
+  t.test(name, async (t) => {
+    t.equal(isTrusted(ip, list, insecure), expected);
+  });
+}
+
+t.test('only IPv4-mapped addresses are unmapped', async (t) => {
+  t.equal(unmapIPv4('::ffff:1.2.3.4'), '1.2.3.4');
+  t.equal(unmapIPv4('::1'), '::1');
+});

@@ -1,0 +1,32 @@
+import t from 'tap';
+import type { ServiceConfig } from '../../../src/config/dynamic-schema.js';
+import { buildService } from '../../../src/services/build.js';
+import { startServiceHarness } from '../../helpers/backend-harness.js';
+
+const invalid: Array<[string, ServiceConfig, string]> = [
+  ['a service with no kind is rejected', { middlewares: ['x'] }, 'a service needs one of loadBalancer, weighted, mirroring or failover'],
+  [
+    'a service with two kinds is rejected',
+    { loadBalancer: { servers: [] }, failover: { service: 'a', fallback: 'b' } },
+    'a service must define exactly one of loadBalancer, weighted, mirroring or failover, not loadBalancer and failover',
+  ],
+  ['a gRPC health check is not supported yet', { loadBalancer: { servers: [{ url: 'http://127.0.0.1:1' }], healthCheck: { path: '/', mode: 'grpc' } } }, 'healthCheck.mode grpc is not supported yet'],
+  ['a health check needs a path', { loadBalancer: { servers: [{ url: 'http://127.0.0.1:1' }], healthCheck: { interval: '1s' } } }, 'healthCheck.path is required'],
+  ['a zero health-check interval is rejected', { loadBalancer: { servers: [], healthCheck: { path: '/', interval: '0s' } } }, 'healthCheck.interval must be positive'],
+  ['a server URL must parse', { loadBalancer: { servers: [{ url: 'not a url' }] } }, 'loadBalancer.servers[0].url "not a url" is not a valid URL'],
+  ['strategies other than wrr are not supported yet', { loadBalancer: { servers: [], strategy: 'p2c' } }, 'loadBalancer.strategy "p2c" is not supported yet (only wrr)'],
+  ['passive health checks are not supported yet', { loadBalancer: { servers: [], passiveHealthCheck: {} } }, 'loadBalancer.passiveHealthCheck is not supported yet'],
+  ['a weighted service with a missing child is rejected', { weighted: { services: [{ name: 'ghost' }] } }, 'service "ghost" does not exist'],
+  ['a mirroring service with a missing mirror is rejected', { mirroring: { service: 'lb', mirrors: [{ name: 'ghost', percent: 5 }] } }, 'service "ghost" does not exist'],
+  ['mirroring healthCheck {} needs a health-checked main service', { mirroring: { service: 'lb', healthCheck: {} } }, 'mirroring.healthCheck needs health checking on the main service, and service "lb" has none'],
+];
+
+t.test('invalid service configurations fail with a clear message', async (t) => {
+  const harness = await startServiceHarness();
+  t.teardown(() => harness.close());
+  const lb = buildService({ loadBalancer: { servers: [] } }, harness.context('lb@file'));
+  for (const [name, config, message] of invalid) {
+    t.throws(() => buildService(config, harness.context('bad@file', { lb })), { message }, name);
+  }
+  t.equal(harness.state.size, 1, 'a failed build stores no health checker (only the valid balancer position)');
+});
