@@ -100,6 +100,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       idleTimeout: ep.transport.respondingTimeouts.idleTimeout,
       trustedIPs: ep.forwardedHeaders.trustedIPs,
       insecureForwardedHeaders: ep.forwardedHeaders.insecure,
+      connectionHeaders: ep.forwardedHeaders.connection,
+      keepAliveMaxRequests: ep.transport.keepAliveMaxRequests,
+      keepAliveMaxTime: ep.transport.keepAliveMaxTime,
       current: () => current,
       release: (lease) => {
         lease.active--;

@@ -2,6 +2,9 @@ import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import type { Logger } from '../../src/log.js';
 
+// A burst is cut after ten debounce periods, so a folder that never stops changing still reloads.
+const MAX_BURST_FACTOR = 10;
+
 /** A debounced "something changed" signal over a watched folder. */
 export interface ChangeFeed {
   /** Resolves true after the next (debounced) change, or false once the signal aborts or the feed closes. */
@@ -22,9 +25,10 @@ export interface ChangeFeedOptions {
 /**
  * Starts watching and resolves once chokidar is ready, so no change after this call is missed.
  * Chokidar watches the folder (never a single file) so that atomic renames (editors, Docker bind
- * mounts, #5589) and Kubernetes `..data` symlink swaps are seen; symlinks are followed. fs.watch
- * (inotify/FSEvents) is used, not polling: polling only helps on network filesystems and is not
- * needed for anything tested here.
+ * mounts, #5589) and Kubernetes `..data` symlink swaps are seen; symlinks are followed. Native
+ * notifications (inotify/FSEvents) are used, not polling, which costs a stat per file per interval and
+ * only helps on filesystems without notifications (NFS, some VM shares): there, chokidar's own
+ * `CHOKIDAR_USEPOLLING=1` environment variable switches it on.
  */
 export async function createChangeFeed(options: ChangeFeedOptions): Promise<ChangeFeed> {
   const { root, relevant, debounceMs, log, signal } = options;
@@ -46,10 +50,15 @@ export async function createChangeFeed(options: ChangeFeedOptions): Promise<Chan
       return rel !== '' && !relevant(rel);
     },
   });
+  let burstStartedAt = 0;
   watcher.on('all', (event, p) => {
     log.debug({ event, path: toRel(root, p) }, 'file provider: change seen');
+    const now = Date.now();
+    if (!timer) burstStartedAt = now;
+    else if (now - burstStartedAt >= debounceMs * MAX_BURST_FACTOR) return;
     clearTimeout(timer);
     timer = setTimeout(() => {
+      timer = undefined;
       pending = true;
       notify();
     }, debounceMs);

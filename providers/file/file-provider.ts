@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../../src/log.js';
 import type { Provider, ProviderSnapshot, ProviderState } from '../../src/provider/provider.js';
@@ -20,6 +20,9 @@ export interface FileProviderOptions {
   displayName?: string;
 }
 
+const EMPTY_RETRIES = 3;
+const EMPTY_RETRY_MS = 50;
+
 /**
  * Creates the file provider. Every file is parsed on its own and a file that stops parsing keeps its
  * last good content while its error is reported (Traefik drops the whole provider update, #10890).
@@ -32,6 +35,7 @@ export function createFileProvider(options: FileProviderOptions): Provider {
   const displayName = options.displayName ?? baseName;
   const lastGood = new Map<string, Record<string, unknown>>();
   const state: ProviderState = { connected: false };
+  let folderGone = false;
 
   // Undefined when the folder cannot be listed.
   async function listNames(errors: string[]): Promise<string[] | undefined> {
@@ -56,6 +60,13 @@ export function createFileProvider(options: FileProviderOptions): Provider {
       errors.push(`${shown}: ${code === 'ENOENT' ? 'file not found' : (error as Error).message}`);
       return;
     }
+    // A file that had content and now reads empty is most likely being rewritten in place (truncate,
+    // then write): look again shortly before taking "empty" as the new content, so a save never
+    // applies a no-routes configuration for a moment.
+    for (let retry = 0; text.trim() === '' && lastGood.has(name) && retry < EMPTY_RETRIES; retry++) {
+      await new Promise((resolve) => setTimeout(resolve, EMPTY_RETRY_MS));
+      text = await readFile(path.join(root, name), 'utf8').catch(() => '');
+    }
     const parsed = parseConfigFile(name, text);
     if (parsed.ok) lastGood.set(name, parsed.value);
     else errors.push(formatParseError(shown, parsed));
@@ -74,6 +85,7 @@ export function createFileProvider(options: FileProviderOptions): Provider {
       const value = lastGood.get(name);
       return value ? [{ name: mode === 'filename' ? displayName : name, value }] : [];
     });
+    folderGone = errors.length > 0 && !(await stat(root).then((info) => info.isDirectory(), () => false));
     const combined = combineFiles(files);
     errors.push(...combined.errors);
     state.connected = true;
@@ -81,6 +93,12 @@ export function createFileProvider(options: FileProviderOptions): Provider {
     state.lastError = errors.at(-1);
     for (const error of errors) log.warn({ provider: 'file' }, error);
     return { config: combined.config, errors, origins: combined.origins };
+  }
+
+  // chokidar cannot follow a watched folder that is removed and created again, so once a snapshot has
+  // reported it the watch ends with an error and the configuration watcher restarts it with backoff.
+  function failIfFolderGone(): void {
+    if (folderGone) throw new Error(`${root}: the watched folder is gone; the last good configuration stays until it is back`);
   }
 
   // Filename mode watches the parent folder for the file's own name plus Kubernetes' `..data` entries;
@@ -93,6 +111,7 @@ export function createFileProvider(options: FileProviderOptions): Provider {
 
   return {
     name: 'file',
+    finite: !options.watch,
     state: () => ({ ...state }),
     async *watch(signal: AbortSignal): AsyncGenerator<ProviderSnapshot> {
       let feed: ChangeFeed | undefined;
@@ -104,7 +123,11 @@ export function createFileProvider(options: FileProviderOptions): Provider {
         if (signal.aborted) return;
         yield await read();
         if (!feed) return;
-        while (await feed.next()) yield await read();
+        failIfFolderGone();
+        while (await feed.next()) {
+          yield await read();
+          failIfFolderGone();
+        }
       } finally {
         await feed?.close();
       }

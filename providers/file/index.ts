@@ -36,4 +36,5 @@ export const fileProvider = defineProvider({
   },
 });
 
+/** The factory behind `fileProvider.create`, for embedding Switchyard without a static configuration. */
 export { createFileProvider, type FileProviderOptions } from './file-provider.js';

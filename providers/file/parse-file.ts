@@ -24,6 +24,8 @@ export function isConfigFile(name: string): boolean {
 export function parseConfigFile(name: string, text: string): ParseResult {
   const format = CONFIG_EXTENSIONS[path.extname(name).toLowerCase()];
   if (!format) return { ok: false, message: `unsupported file extension "${path.extname(name)}"` };
+  // Some Windows editors start UTF-8 files with a byte order mark, which JSON.parse rejects.
+  text = text.replace(/^\uFEFF/, '');
   if (text.trim() === '') return { ok: true, value: {} };
   let result: ParseResult;
   try {
@@ -75,8 +77,10 @@ function parseJson(text: string): ParseResult {
     const raw = (error as Error).message;
     const position = /at position (\d+)/.exec(raw);
     const message = raw.replace(/ in JSON at position \d+.*$/, '').replace(/ \(line \d+ column \d+\)$/, '');
-    if (!position) return { ok: false, message };
-    const before = text.slice(0, Number(position[1]));
+    // V8 gives no position for a truncated document: the error is at its end.
+    const offset = position ? Number(position[1]) : /end of JSON input/.test(raw) ? text.length : undefined;
+    if (offset === undefined) return { ok: false, message };
+    const before = text.slice(0, offset);
     const lines = before.split('\n');
     return { ok: false, message, line: lines.length, column: lines.at(-1)!.length + 1 };
   }

@@ -5,7 +5,7 @@ import { LOG_LEVELS } from '../log.js';
 import { closest } from './suggest.js';
 
 // A custom format gives a readable error where a regex pattern would print the regex itself.
-const ADDRESS = /^(\[[0-9a-fA-F:.%a-zA-Z]*\]|[^:[\]/\s]*):(\d{1,5})(\/(tcp|udp))?$/;
+const ADDRESS = /^(\[[^\]]*\]|[^:[\]/\s]*):(\d{1,5})(\/(tcp|udp))?$/;
 
 /** Friendly reasons for the custom formats, used by formatErrors. */
 const FORMAT_REASONS: Record<string, string> = {

@@ -2,22 +2,25 @@ import { Type, type Static } from '@sinclair/typebox';
 import { Duration, NamedMap, Strict } from './types.js';
 
 /** `tls.domains[]` on routers. */
-export const DomainSchema = Strict({ main: Type.String({ minLength: 1 }), sans: Type.Optional(Type.Array(Type.String())) });
+export const DomainSchema = Strict({
+  main: Type.String({ minLength: 1, description: 'Main domain of the certificate.' }),
+  sans: Type.Optional(Type.Array(Type.String(), { description: 'Other names on the same certificate.' })),
+});
 
 /** `http.routers.<name>` (Traefik v3). */
 export const RouterSchema = Strict({
   rule: Type.String({ minLength: 1, description: 'Rule in the v3 grammar.' }),
-  ruleSyntax: Type.Optional(Type.String()),
+  ruleSyntax: Type.Optional(Type.String({ description: 'Deprecated in Traefik v3; accepted and ignored (only the v3 syntax is supported).' })),
   priority: Type.Optional(Type.Integer({ description: 'Higher first; 0 or unset means the rule length.' })),
-  entryPoints: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
-  middlewares: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
-  service: Type.String({ minLength: 1 }),
+  entryPoints: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Entry points to listen on. Default: the `asDefault` ones, else every entry point but `switchyard`.' })),
+  middlewares: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Middlewares in order, after the entry point\'s own; `name` or `name@provider`.' })),
+  service: Type.String({ minLength: 1, description: 'Service taking the matched requests; `name` or `name@provider`.' }),
   tls: Type.Optional(
     Strict({
-      options: Type.Optional(Type.String()),
-      certResolver: Type.Optional(Type.String()),
-      domains: Type.Optional(Type.Array(DomainSchema)),
-    }),
+      options: Type.Optional(Type.String({ description: 'TLS options name. Default `default`.' })),
+      certResolver: Type.Optional(Type.String({ description: 'Certificate resolver for the router\'s hosts.' })),
+      domains: Type.Optional(Type.Array(DomainSchema, { description: 'Domains to request certificates for, instead of the rule\'s hosts.' })),
+    }, 'Set (even `{}`) to match HTTPS requests only.'),
   ),
   observability: Type.Optional(
     Strict({
@@ -31,70 +34,80 @@ export const RouterSchema = Strict({
 
 /** `sticky.cookie` on load balancers and weighted services. */
 export const StickyCookieSchema = Strict({
-  name: Type.Optional(Type.String()),
-  secure: Type.Optional(Type.Boolean()),
-  httpOnly: Type.Optional(Type.Boolean()),
+  name: Type.Optional(Type.String({ description: 'Cookie name. Default: a short hash of the service name.' })),
+  secure: Type.Optional(Type.Boolean({ description: 'Set the Secure attribute. Default false.' })),
+  httpOnly: Type.Optional(Type.Boolean({ description: 'Set the HttpOnly attribute. Default false.' })),
   sameSite: Type.Optional(Type.Union([Type.Literal('none'), Type.Literal('lax'), Type.Literal('strict'), Type.Literal('')])),
-  maxAge: Type.Optional(Type.Integer()),
-  path: Type.Optional(Type.String()),
-  domain: Type.Optional(Type.String()),
+  maxAge: Type.Optional(Type.Integer({ description: 'Max-Age in seconds; 0 means a session cookie, negative expires it.' })),
+  path: Type.Optional(Type.String({ description: 'Cookie path. Default `/`.' })),
+  domain: Type.Optional(Type.String({ description: 'Cookie domain.' })),
 });
 export const StickySchema = Strict({ cookie: Type.Optional(StickyCookieSchema) });
 
 /** `loadBalancer.healthCheck`. */
 export const HealthCheckSchema = Strict({
-  path: Type.Optional(Type.String()),
-  scheme: Type.Optional(Type.String()),
+  path: Type.Optional(Type.String({ description: 'Path probed on each server.' })),
+  scheme: Type.Optional(Type.String({ description: 'Scheme of the probe. Default: the server\'s.' })),
   mode: Type.Optional(Type.Union([Type.Literal('http'), Type.Literal('grpc')])),
-  hostname: Type.Optional(Type.String()),
-  port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
-  interval: Type.Optional(Duration()),
-  unhealthyInterval: Type.Optional(Duration()),
-  timeout: Type.Optional(Duration()),
-  headers: Type.Optional(NamedMap(Type.String())),
-  followRedirects: Type.Optional(Type.Boolean()),
-  method: Type.Optional(Type.String()),
-  status: Type.Optional(Type.Integer({ minimum: 100, maximum: 599 })),
+  hostname: Type.Optional(Type.String({ description: 'Host header of the probe.' })),
+  port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'Port probed instead of the server\'s.' })),
+  interval: Type.Optional(Duration('Time between probes. Default 30s.')),
+  unhealthyInterval: Type.Optional(Duration('Time between probes of a DOWN server. Default: interval.')),
+  timeout: Type.Optional(Duration('Probe timeout. Default 5s.')),
+  headers: Type.Optional(NamedMap(Type.String(), 'Headers sent with the probe.')),
+  followRedirects: Type.Optional(Type.Boolean({ description: 'Follow redirects. Default true.' })),
+  method: Type.Optional(Type.String({ description: 'Probe method. Default GET.' })),
+  status: Type.Optional(Type.Integer({ minimum: 100, maximum: 599, description: 'Healthy status; default any 2xx or 3xx.' })),
 });
 
 /** `loadBalancer.servers[]`. */
 export const ServerSchema = Strict({
-  url: Type.String({ minLength: 1 }),
-  weight: Type.Optional(Type.Integer({ minimum: 0 })),
-  preservePath: Type.Optional(Type.Boolean()),
+  url: Type.String({ minLength: 1, description: 'Absolute http:// or https:// URL of the server.' }),
+  weight: Type.Optional(Type.Integer({ minimum: 0, description: 'Share of requests. Default 1; 0 takes none.' })),
+  preservePath: Type.Optional(Type.Boolean({ description: 'Keep the URL\'s own path in front of the request path. Default false.' })),
 });
 
 export const LoadBalancerSchema = Strict({
-  servers: Type.Optional(Type.Array(ServerSchema)),
-  strategy: Type.Optional(Type.String()),
+  servers: Type.Optional(Type.Array(ServerSchema, { description: 'Servers to balance over.' })),
+  strategy: Type.Optional(Type.String({ description: 'Balancing strategy. Default `wrr` (smooth weighted round-robin).' })),
   sticky: Type.Optional(StickySchema),
   healthCheck: Type.Optional(HealthCheckSchema),
   passiveHealthCheck: Type.Optional(Strict({ failureWindow: Type.Optional(Duration()), maxFailedAttempts: Type.Optional(Type.Integer()) })),
-  passHostHeader: Type.Optional(Type.Boolean()),
-  responseForwarding: Type.Optional(Strict({ flushInterval: Type.Optional(Duration()) })),
-  serversTransport: Type.Optional(Type.String()),
+  passHostHeader: Type.Optional(Type.Boolean({ description: 'Forward the client\'s Host header. Default true.' })),
+  responseForwarding: Type.Optional(Strict({ flushInterval: Type.Optional(Duration('Flush interval of buffered responses. Default 100ms; negative flushes every write.')) })),
+  serversTransport: Type.Optional(Type.String({ description: 'Servers transport name. Default `default@internal` (the static `serversTransport`).' })),
 });
 
-const WeightedRef = Strict({ name: Type.String({ minLength: 1 }), weight: Type.Optional(Type.Integer({ minimum: 0 })) });
-const ParentHealth = Type.Optional(Strict({}));
+const WeightedRef = Strict({
+  name: Type.String({ minLength: 1, description: 'Child service.' }),
+  weight: Type.Optional(Type.Integer({ minimum: 0, description: 'Share of requests. Default 1.' })),
+});
+const ParentHealth = Type.Optional(Strict({}, 'Set to `{}` to report the children\'s health upward.'));
 
 export const WeightedSchema = Strict({
-  services: Type.Array(WeightedRef, { minItems: 1 }),
+  services: Type.Array(WeightedRef, { minItems: 1, description: 'Child services and their weights.' }),
   sticky: Type.Optional(StickySchema),
   healthCheck: ParentHealth,
 });
 
 export const MirroringSchema = Strict({
-  service: Type.String({ minLength: 1 }),
-  mirrorBody: Type.Optional(Type.Boolean()),
-  maxBodySize: Type.Optional(Type.Integer()),
-  mirrors: Type.Optional(Type.Array(Strict({ name: Type.String({ minLength: 1 }), percent: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })) }))),
+  service: Type.String({ minLength: 1, description: 'Service that answers the client.' }),
+  mirrorBody: Type.Optional(Type.Boolean({ description: 'Send request bodies to mirrors too. Default true.' })),
+  maxBodySize: Type.Optional(Type.Integer({ description: 'Bodies larger than this are not mirrored. Default -1 (no limit).' })),
+  mirrors: Type.Optional(
+    Type.Array(
+      Strict({
+        name: Type.String({ minLength: 1, description: 'Mirror service (its answers are discarded).' }),
+        percent: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, description: 'Share of requests copied. Default 0.' })),
+      }),
+    ),
+  ),
   healthCheck: ParentHealth,
 });
 
 export const FailoverSchema = Strict({
-  service: Type.String({ minLength: 1 }),
-  fallback: Type.String({ minLength: 1 }),
+  service: Type.String({ minLength: 1, description: 'Main service; must be health-checked.' }),
+  fallback: Type.String({ minLength: 1, description: 'Service used while the main one has no healthy server.' }),
   healthCheck: ParentHealth,
 });
 
@@ -112,23 +125,27 @@ export const ServiceSchema = Type.Object(
 
 /** `http.serversTransports.<name>`. */
 export const ServersTransportSchema = Strict({
-  serverName: Type.Optional(Type.String()),
-  insecureSkipVerify: Type.Optional(Type.Boolean()),
-  rootCAs: Type.Optional(Type.Array(Type.String())),
-  certificates: Type.Optional(Type.Array(Strict({ certFile: Type.String(), keyFile: Type.String() }))),
-  cipherSuites: Type.Optional(Type.Array(Type.String())),
-  minVersion: Type.Optional(Type.String()),
-  maxVersion: Type.Optional(Type.String()),
-  maxIdleConnsPerHost: Type.Optional(Type.Integer()),
-  disableHTTP2: Type.Optional(Type.Boolean()),
-  peerCertURI: Type.Optional(Type.String()),
+  serverName: Type.Optional(Type.String({ description: 'SNI sent to HTTPS servers and the name their certificate is checked against.' })),
+  insecureSkipVerify: Type.Optional(Type.Boolean({ description: 'Accept any server certificate. Default false.' })),
+  rootCAs: Type.Optional(Type.Array(Type.String(), { description: 'CA certificates (file paths or PEM) trusted for servers.' })),
+  certificates: Type.Optional(
+    Type.Array(Strict({ certFile: Type.String({ description: 'File path or PEM.' }), keyFile: Type.String({ description: 'File path or PEM.' }) }), {
+      description: 'Client certificate presented to servers (mTLS).',
+    }),
+  ),
+  cipherSuites: Type.Optional(Type.Array(Type.String(), { description: 'Allowed TLS 1.2 cipher suites, Go names.' })),
+  minVersion: Type.Optional(Type.String({ description: 'Lowest TLS version, e.g. VersionTLS12 (the default).' })),
+  maxVersion: Type.Optional(Type.String({ description: 'Highest TLS version.' })),
+  maxIdleConnsPerHost: Type.Optional(Type.Integer({ description: 'Idle keep-alive connections kept per server. Default 200; negative disables reuse.' })),
+  disableHTTP2: Type.Optional(Type.Boolean({ description: 'Never negotiate HTTP/2 with servers.' })),
+  peerCertURI: Type.Optional(Type.String({ description: 'Expected URI SAN of the server certificate.' })),
   forwardingTimeouts: Type.Optional(
     Strict({
-      dialTimeout: Type.Optional(Duration()),
-      responseHeaderTimeout: Type.Optional(Duration()),
-      idleConnTimeout: Type.Optional(Duration()),
-      readIdleTimeout: Type.Optional(Duration()),
-      pingTimeout: Type.Optional(Duration()),
+      dialTimeout: Type.Optional(Duration('Time to connect. Default 30s.')),
+      responseHeaderTimeout: Type.Optional(Duration('Time to the response headers; 504 after it. Default 0 (none).')),
+      idleConnTimeout: Type.Optional(Duration('How long an idle pooled connection is kept. Default 90s.')),
+      readIdleTimeout: Type.Optional(Duration('HTTP/2 health-check ping interval (accepted; HTTP/2 to servers comes later).')),
+      pingTimeout: Type.Optional(Duration('HTTP/2 ping timeout (accepted).')),
     }),
   ),
 });

@@ -1,5 +1,5 @@
 import type { TSchema } from '@sinclair/typebox';
-import { childSchema, kindOf, type Segment } from './schema-path.js';
+import { canonicalizeKeys, childSchema, kindOf, type Segment } from './schema-path.js';
 
 /** What one flag or environment variable does to the configuration tree. */
 export type AssignmentOp = { op: 'set'; value: unknown } | { op: 'enable' } | { op: 'delete' };
@@ -83,4 +83,25 @@ export function applyAssignment(root: Record<string, unknown>, assignment: Assig
     record[last] = change.value;
   }
   return stored;
+}
+
+function retype(schema: TSchema | undefined, value: unknown): unknown {
+  const kind = kindOf(schema);
+  if (typeof value === 'string' && ['boolean', 'number', 'integer', 'array'].includes(kind)) {
+    const change = coerce(value, schema);
+    return change.op === 'set' ? change.value : value;
+  }
+  if (value === true && (kind === 'object' || kind === 'map')) return {};
+  if (Array.isArray(value)) return value.map((item) => retype(childSchema(schema, 0), item));
+  if (!isContainer(value) || (kind !== 'object' && kind !== 'map')) return value;
+  return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, retype(childSchema(schema, key), child)]));
+}
+
+/**
+ * Types a section the static schema checks only loosely (`certificatesResolvers.<name>`) once its own schema
+ * is known: keys are matched case-insensitively and the text that flags and env carry becomes booleans,
+ * numbers and lists, as it would have had the static schema known the section.
+ */
+export function normalizeLooseSection(schema: TSchema, value: unknown): unknown {
+  return retype(schema, canonicalizeKeys(schema, value));
 }

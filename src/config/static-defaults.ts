@@ -2,6 +2,7 @@ import { parseDuration } from '../duration.js';
 import type { EntryPointInput, StaticConfigInput } from './static-schema.js';
 import { INTERNAL_ENTRY_POINT, type EntryPointConfig, type LogLevel, type StaticConfig } from './static-types.js';
 
+/** The resolved types, re-exported so callers of resolveStaticConfig need one import. */
 export type { StaticConfig, EntryPointConfig } from './static-types.js';
 
 /** Traefik's MaxInt−1 for the redirect router, clamped to what a JS number holds exactly. */

@@ -48,7 +48,8 @@ function position(text: string, offset: number): string {
 export function parseStaticText(text: string, file: string, label: string): unknown {
   const ext = path.extname(file).toLowerCase();
   if (ext === '.yaml' || ext === '.yml') {
-    const doc = parseDocument(text);
+    // Merge keys (`<<: *defaults`) are YAML 1.1, which Traefik's Go parser accepts, so users have them.
+    const doc = parseDocument(text, { merge: true });
     const error = doc.errors[0];
     if (error) throw fileError(label, `${position(text, error.pos[0])}: ${error.message.split(' at line ')[0]!.split('\n')[0]}`);
     return doc.toJS();

@@ -20,13 +20,14 @@ export interface DynamicSource {
 }
 
 type Kind = ElementError['kind'];
-type Section = 'routers' | 'services' | 'middlewares' | 'serversTransports';
+type Check = (value: unknown, middlewares: MiddlewareRegistry) => string[];
 
-const SECTIONS: Array<[Section, Kind, TSchema]> = [
-  ['routers', 'router', RouterSchema],
-  ['services', 'service', ServiceSchema],
-  ['middlewares', 'middleware', {} as TSchema],
-  ['serversTransports', 'serversTransport', ServersTransportSchema],
+// Each http section: its element kind and the checks an element must pass to be kept.
+const SECTIONS: Array<['routers' | 'services' | 'middlewares' | 'serversTransports', Kind, Check]> = [
+  ['routers', 'router', (value) => [...schemaLines(RouterSchema, value), ...checkRouter(value)]],
+  ['services', 'service', (value) => [...schemaLines(ServiceSchema, value), ...checkService(value)]],
+  ['middlewares', 'middleware', (value, middlewares) => checkMiddleware(value, middlewares)],
+  ['serversTransports', 'serversTransport', (value) => schemaLines(ServersTransportSchema, value)],
 ];
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -75,7 +76,7 @@ export function validateDynamic(input: unknown, source: DynamicSource, middlewar
   const http = input.http;
   if (isObject(http)) {
     const out: Record<string, Record<string, unknown>> = {};
-    for (const [section, kind, schema] of SECTIONS) {
+    for (const [section, kind, check] of SECTIONS) {
       const elements = http[section];
       if (!isObject(elements)) continue;
       const kept: Record<string, unknown> = (out[section] = {});
@@ -85,8 +86,7 @@ export function validateDynamic(input: unknown, source: DynamicSource, middlewar
           continue;
         }
         const value = kind === 'middleware' ? withEmptyOptions(raw) : raw;
-        const lines =
-          kind === 'middleware' ? checkMiddleware(value, middlewares) : [...schemaLines(schema, value), ...(kind === 'router' ? checkRouter(value) : kind === 'service' ? checkService(value) : [])];
+        const lines = check(value, middlewares);
         if (lines.length > 0) report(kind, name, raw, lines);
         else put(kept, name, value);
       }

@@ -7,6 +7,7 @@ import { applyForwardedHeaders, isTrusted } from '../proxy/forwarded-headers.js'
 import { notFound, type RoutingTable } from '../routing/table.js';
 import type { Logger } from '../log.js';
 import { prepareRequest } from './prepare-request.js';
+import { removeConnectionListed } from './connection-listed.js';
 import { parseAddress } from './listen-address.js';
 
 /** A routing table plus the count of requests still running on it (so it is closed only once drained). */
@@ -24,6 +25,11 @@ export interface EntryPointOptions {
   idleTimeout: number;
   trustedIPs: string[];
   insecureForwardedHeaders: boolean;
+  /** `forwardedHeaders.connection`: Connection-listed headers kept until forwarding. */
+  connectionHeaders: string[];
+  /** `keepAliveMaxRequests` / `keepAliveMaxTime` (ms): 0 means unlimited. */
+  keepAliveMaxRequests: number;
+  keepAliveMaxTime: number;
   current: () => TableLease | undefined;
   release: (lease: TableLease) => void;
   log: Logger;
@@ -44,16 +50,29 @@ export function createEntryPoint(options: EntryPointOptions): EntryPoint {
   const server = http.createServer({ requestTimeout: options.readTimeout, keepAliveTimeout: options.idleTimeout });
   server.headersTimeout = options.readTimeout > 0 ? Math.min(options.readTimeout, 60_000) : 60_000;
   const upgraded = new Set<Duplex>();
+  const keepConnectionListed = new Set(options.connectionHeaders.map((h) => h.toLowerCase()));
+  const connections = new WeakMap<object, { requests: number; since: number }>();
+
+  // Traefik's keepAliveMaxRequests / keepAliveMaxTime: ask the client to reconnect (Connection: close).
+  const closeAfterThis = (req: IncomingMessage): boolean => {
+    if (!options.keepAliveMaxRequests && !options.keepAliveMaxTime) return false;
+    let seen = connections.get(req.socket);
+    if (!seen) connections.set(req.socket, (seen = { requests: 0, since: Date.now() }));
+    seen.requests++;
+    return (options.keepAliveMaxRequests > 0 && seen.requests >= options.keepAliveMaxRequests) || (options.keepAliveMaxTime > 0 && Date.now() - seen.since >= options.keepAliveMaxTime);
+  };
   let inflight = 0;
   let draining = false;
 
   const dispatch = (req: IncomingMessage, res: ServerResponse, upgrade?: { socket: Duplex; head: Buffer }): void => {
+    if (closeAfterThis(req) || draining) res.setHeader('Connection', 'close');
     const prepared = prepareRequest(req, name);
     if ('status' in prepared) return reject(res, prepared.status, prepared.reason);
     const ctx = prepared.ctx;
     if (upgrade) ctx.upgrade = upgrade;
     setContext(req, ctx);
     applyForwardedHeaders(req, ctx, { trusted: isTrusted(ctx.remoteAddr, options.trustedIPs, options.insecureForwardedHeaders) });
+    removeConnectionListed(req.headers, keepConnectionListed);
     const lease = options.current();
     const route = lease?.table.match(name, ctx.tls, {
       method: req.method ?? 'GET',
@@ -64,7 +83,6 @@ export function createEntryPoint(options: EntryPointOptions): EntryPoint {
       clientIp: ctx.remoteAddr,
     });
     if (!lease || !route) return notFound(req, res);
-    if (draining) res.setHeader('Connection', 'close');
     if (options.writeTimeout > 0) res.setTimeout(options.writeTimeout, () => res.destroy());
     inflight++;
     lease.active++;

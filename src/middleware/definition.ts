@@ -2,6 +2,7 @@ import type { TSchema, Static } from '@sinclair/typebox';
 import type { Handler } from '../http/context.js';
 import type { StateStore } from '../runtime/state-store.js';
 import type { Logger } from '../log.js';
+import type { Service } from '../services/service.js';
 
 /** What a middleware's `create` receives besides its configuration. */
 export interface MiddlewareContext {
@@ -13,6 +14,8 @@ export interface MiddlewareContext {
   log: Logger;
   /** Builds the handler of other middlewares in front of `next` (used by `chain`); names resolve in this provider. */
   buildChain(names: string[], next: Handler): Handler;
+  /** A service of the routing table being built (for `errors`, a breaker's fallback); resolved in this provider; throws when it does not exist or is disabled. */
+  service(ref: string): Service;
 }
 
 /** A middleware type: its configuration key, schema and factory. */

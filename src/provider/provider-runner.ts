@@ -26,7 +26,7 @@ export interface ProviderRunOptions {
 
 /**
  * Runs a provider's watch until the signal aborts, restarting it with exponential backoff when it
- * throws or ends early; the backoff resets once a restarted watch yields a snapshot.
+ * throws or ends early (unless it is `finite`); the backoff resets once a restarted watch yields a snapshot.
  */
 export async function runProvider(options: ProviderRunOptions): Promise<void> {
   const { provider, signal, log, backoff } = options;
@@ -45,7 +45,10 @@ export async function runProvider(options: ProviderRunOptions): Promise<void> {
           void Promise.resolve(iterator.return?.()).catch(() => {});
           return;
         }
-        if (step.done) break;
+        if (step.done) {
+          if (provider.finite) return;
+          break;
+        }
         attempt = 0;
         options.onSnapshot(step.value);
       }

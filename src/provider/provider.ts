@@ -14,6 +14,8 @@ export interface Provider {
   /** Yields a complete snapshot each time the source changes; ends when the signal aborts. */
   watch(signal: AbortSignal): AsyncIterable<ProviderSnapshot>;
   state(): ProviderState;
+  /** True when watch ends by design after its snapshots (the file provider with `watch: false`): it is not restarted. */
+  finite?: boolean;
 }
 
 /** One snapshot, with per-source errors that did not stop the rest from loading (e.g. one broken file). */

@@ -119,6 +119,9 @@ export function createConfigWatcher(options: ConfigWatcherOptions): ConfigWatche
         dirty = false;
         await applyOnce();
       }
+    } catch (error) {
+      // Only a bug in merging gets here; the previous configuration stays and the next change retries.
+      log.error({ err: error }, 'merging the provider snapshots failed');
     } finally {
       applying = undefined;
     }
@@ -135,13 +138,15 @@ export function createConfigWatcher(options: ConfigWatcherOptions): ConfigWatche
     if (!last || !isDeepStrictEqual(next, last)) {
       version += 1;
       try {
-        await options.onConfiguration({ version, ...next });
+        // A copy: the caller may annotate what it gets, and that must not leak into the next comparison.
+        await options.onConfiguration(structuredClone({ version, ...next }));
       } catch (error) {
         // The caller keeps its previous table; the next change retries with a fresh merge.
         log.error({ err: error, version }, 'applying the dynamic configuration failed');
         return;
       }
       last = next;
+      log.debug({ version, providers: next.providers, errors: next.errors.length }, 'dynamic configuration applied');
     }
     appliedOnce = true;
     for (const slot of included) slot.applied = true;

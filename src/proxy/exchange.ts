@@ -7,6 +7,8 @@ export class Exchange {
   responded = false;
   timedOut = false;
   done = false;
+  /** Sent a second time after a stale pooled connection; only once. */
+  resent = false;
   proxyReq?: ClientRequest;
   private timer?: NodeJS.Timeout;
   private readonly resolve: (outcome: ForwardOutcome) => void;

@@ -4,7 +4,8 @@ import { getContext, type RequestContext } from '../http/context.js';
 import { silentLogger, type Logger } from '../log.js';
 import { Exchange } from './exchange.js';
 import type { ForwardOptions, ForwardOutcome, ForwardTarget, Forwarder } from './forwarder.js';
-import { hasUnsupportedTransferCoding, outgoingHeaders, outgoingPath, proxyOptions, requestFraming, withOutgoingRequest } from './outgoing-request.js';
+import { hasUnsupportedTransferCoding, requestFraming } from './framing.js';
+import { isReplayable, outgoingHeaders, outgoingPath, proxyOptions, withOutgoingRequest } from './outgoing-request.js';
 import { relayResponse } from './response-relay.js';
 import { classifyUpstreamError, sendGatewayError, statusFor } from './upstream-errors.js';
 import { createUpgradeForwarder } from './websocket.js';
@@ -21,13 +22,18 @@ interface Pending {
   options: ForwardOptions;
 }
 
+/** True when a bodyless idempotent request failed on a reused pooled connection before any answer, the keep-alive race. */
+export function isStaleConnection(ex: Exchange, req: IncomingMessage, err: Error): boolean {
+  const code = (err as NodeJS.ErrnoException).code;
+  return !ex.resent && !ex.timedOut && ex.proxyReq?.reusedSocket === true && (code === 'ECONNRESET' || code === 'EPIPE') && isReplayable(req);
+}
+
 /** Creates the forwarder on http-proxy-3, wrapped with Switchyard's request and response sanitation. */
 export function createForwarder(forwarderOptions: ForwarderOptions = {}): Forwarder {
   const log = forwarderOptions.log ?? silentLogger;
   const pending = new WeakMap<IncomingMessage, Pending>();
   const proxy = new ProxyServer({ xfwd: false, prependPath: false, toProxy: true, selfHandleResponse: true, ws: true });
   const forwardUpgrade = createUpgradeForwarder(proxy, log);
-  let closed = false;
 
   // Without an `error` listener http-proxy-3 throws; every exchange also passes its own callback.
   proxy.on('error', (err) => log.debug({ err }, 'proxy error outside an exchange'));
@@ -69,10 +75,17 @@ export function createForwarder(forwarderOptions: ForwarderOptions = {}): Forwar
     }
   });
 
-  function onWebError(ex: Exchange, res: ServerResponse, err: Error): void {
+  function onWebError(ex: Exchange, req: IncomingMessage, res: ServerResponse, err: Error, resend: () => void): void {
     if (ex.done) return;
     // Once the response is being relayed its own stream decides: a complete 204 followed by stray bytes is still a clean 204.
     if (ex.responded) return;
+    if (isStaleConnection(ex, req, err)) {
+      // The server closed an idle pooled connection as we reused it; Go's transport retries these too.
+      ex.resent = true;
+      log.debug({ err }, 'pooled connection was stale; sending again on a new one');
+      resend();
+      return;
+    }
     const kind = classifyUpstreamError(err, ex.timedOut);
     log.debug({ err, kind }, 'forwarding failed');
     ex.proxyReq?.destroy();
@@ -91,10 +104,13 @@ export function createForwarder(forwarderOptions: ForwarderOptions = {}): Forwar
       return;
     }
     const headers = outgoingHeaders(req, ctx, target, options.passHostHeader);
-    pending.set(req, { ex, framing: requestFraming(req.headers), options });
-    withOutgoingRequest(req, outgoingPath(ctx, target), headers, () => {
-      proxy.web(req, res, proxyOptions(target, options), (err) => onWebError(ex, res, err));
-    });
+    const send = (): void => {
+      pending.set(req, { ex, framing: requestFraming(req.headers), options });
+      withOutgoingRequest(req, outgoingPath(ctx, target), { ...headers }, () => {
+        proxy.web(req, res, proxyOptions(target, options), (err) => onWebError(ex, req, res, err, send));
+      });
+    };
+    send();
   }
 
   return {
@@ -102,13 +118,9 @@ export function createForwarder(forwarderOptions: ForwarderOptions = {}): Forwar
       return new Promise<ForwardOutcome>((resolve) => {
         const ex = new Exchange(resolve);
         try {
-          if (closed) {
-            sendGatewayError(res, 502);
-            ex.fail('refused');
-            return;
-          }
           const ctx = getContext(req);
-          ctx.serverUrl = target.url.href;
+          // A load balancer records the server URL as configured; keep that spelling when present.
+          ctx.serverUrl ??= target.url.href;
           if (ctx.upgrade) forwardUpgrade(req, ctx, ctx.upgrade, target, options, ex);
           else forwardWeb(req, res, ctx, target, options, ex);
         } catch (err) {
@@ -119,7 +131,7 @@ export function createForwarder(forwarderOptions: ForwarderOptions = {}): Forwar
       });
     },
     close() {
-      closed = true;
+      // Connections belong to the transports and WebSockets must outlive a reload, so there is nothing to end here.
     },
   };
 }

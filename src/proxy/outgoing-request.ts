@@ -4,6 +4,7 @@ import type { ServerOptions } from 'http-proxy-3';
 import { forwardedUrl, type RequestContext } from '../http/context.js';
 import { applyForwardedHeaders, forwardedHeadersApplied } from './forwarded-headers.js';
 import type { ForwardOptions, ForwardTarget } from './forwarder.js';
+import { requestFraming } from './framing.js';
 import { stripHopByHop } from './hop-by-hop.js';
 
 /** The path and query sent to a server: the normalised path, behind the server URL's path when preserved. */
@@ -14,27 +15,13 @@ export function outgoingPath(ctx: RequestContext, target: ForwardTarget): string
   return base ? `${base}${url}` : url;
 }
 
-/**
- * The framing headers to send, derived from the client's framing but never copied from it:
- * odd values such as `,chunked` or `003` confuse back ends (security reference §2.2, §2.4).
- */
-export function requestFraming(headers: IncomingHttpHeaders): IncomingHttpHeaders {
-  if (headers['transfer-encoding'] !== undefined) return { 'transfer-encoding': 'chunked' };
-  const length = headers['content-length'];
-  if (length === undefined) return {};
-  return { 'content-length': String(Number.parseInt(length, 10)) };
-}
+const REPLAYABLE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
-/**
- * True when the request body uses a transfer coding other than plain chunked (`gzip, chunked`):
- * re-framing it as chunked would silently drop a coding, so RFC 9112 §6.1 asks for 501.
- */
-export function hasUnsupportedTransferCoding(headers: IncomingHttpHeaders): boolean {
-  const value = headers['transfer-encoding'];
-  if (value === undefined) return false;
-  // Empty list elements are allowed (RFC 9110 §5.6.1), so `,chunked` is plain chunked.
-  const codings = value.split(',').map((c) => c.trim().toLowerCase()).filter((c) => c !== '');
-  return codings.length !== 1 || codings[0] !== 'chunked';
+/** True for an idempotent request without a body, which may be sent again when a pooled connection turns out dead. */
+export function isReplayable(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  const noBody = req.headers['transfer-encoding'] === undefined && (length === undefined || Number(length) === 0);
+  return REPLAYABLE_METHODS.has(req.method ?? '') && noBody;
 }
 
 /** The Host header for the server: the client's with `passHostHeader`, else the server URL's host. */
@@ -44,18 +31,21 @@ export function outgoingHost(req: IncomingMessage, target: ForwardTarget, passHo
   return target.url.host;
 }
 
-/** Builds the header map sent upstream, leaving the client's own request headers untouched. */
+/**
+ * Builds the header map sent upstream as a copy; the client's headers are only changed when the
+ * entry point skipped the forwarded-headers step, which then happens here, once per request.
+ */
 export function outgoingHeaders(
   req: IncomingMessage,
   ctx: RequestContext,
   target: ForwardTarget,
   passHostHeader: boolean,
 ): IncomingHttpHeaders {
+  // The entry point normally applies them before the middlewares run; a request that skipped it gets the strict default.
+  if (!forwardedHeadersApplied(ctx)) applyForwardedHeaders(req, ctx, { trusted: false });
   const headers: IncomingHttpHeaders = { ...req.headers };
   // HTTP/2 pseudo-headers describe the client's stream; http-proxy-3 would also let `:authority` override our Host.
   for (const name of Object.keys(headers)) if (name.startsWith(':')) delete headers[name];
-  // The entry point normally applies them before the middlewares run; a request that skipped it gets the strict default.
-  if (!forwardedHeadersApplied(ctx)) applyForwardedHeaders({ headers }, ctx, { trusted: false });
   stripHopByHop(headers, { keepUpgrade: ctx.upgrade !== undefined });
   delete headers['content-length'];
   // Node already answered `100 Continue` to the client (RFC 9110 §10.1.1 lets a proxy do so); the server must not see a second round.

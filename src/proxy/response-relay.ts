@@ -1,5 +1,6 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Exchange } from './exchange.js';
+import { canonicalContentLength, hasUnsupportedTransferCoding } from './framing.js';
 import { stripHopByHop } from './hop-by-hop.js';
 import { classifyUpstreamError, sendGatewayError } from './upstream-errors.js';
 
@@ -16,6 +17,8 @@ export function responseHeaders(proxyRes: IncomingMessage): OutgoingHttpHeaders 
     headers[name] = values.length === 1 ? values[0] : values;
   }
   stripHopByHop(headers);
+  const length = headers['content-length'];
+  if (typeof length === 'string') headers['content-length'] = canonicalContentLength(length);
   // RFC 9110 §8.6: a 204 carries no Content-Length; Node would otherwise send whatever the server claimed.
   if (proxyRes.statusCode === 204) delete headers['content-length'];
   return headers;
@@ -32,7 +35,8 @@ function isEventStream(headers: OutgoingHttpHeaders): boolean {
  */
 export function relayResponse(proxyRes: IncomingMessage, res: ServerResponse, ex: Exchange): void {
   const status = proxyRes.statusCode;
-  if (!isRelayableStatus(status)) {
+  // `Transfer-Encoding: gzip` alone means read-until-close with a coding we would silently drop (security reference §2.13).
+  if (!isRelayableStatus(status) || hasUnsupportedTransferCoding(proxyRes.headers)) {
     proxyRes.destroy();
     ex.proxyReq?.destroy();
     sendGatewayError(res, 502);

@@ -115,6 +115,10 @@ export function createUpgradeForwarder(proxy: ProxyServer, log: Logger): Upgrade
       return;
     }
     const p: PendingUpgrade = { ex, socket, key: String(req.headers['sec-websocket-key']).trim(), options };
+    // Node's HTTP server sockets allow half-open connections: a client that leaves before the handshake only sends FIN.
+    socket.once('end', () => {
+      if (p.status === undefined) socket.destroy();
+    });
     socket.once('close', () => {
       ex.proxyReq?.destroy();
       if (p.status !== undefined) ex.settle({ status: p.status, responded: true });

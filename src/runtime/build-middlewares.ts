@@ -3,6 +3,7 @@ import type { MiddlewareConfig } from '../config/dynamic-schema.js';
 import type { MiddlewareRegistry } from '../middleware/registry.js';
 import type { StateStore } from './state-store.js';
 import type { Logger } from '../log.js';
+import type { Service } from '../services/service.js';
 import { addError, type MiddlewareStatus } from './status.js';
 import { providerOf, resolveRef } from './names.js';
 
@@ -13,6 +14,8 @@ export interface MiddlewareBuildDeps {
   registry: MiddlewareRegistry;
   state: StateStore;
   log: Logger;
+  /** Set once the service builder exists (services and middlewares refer to each other). */
+  service?: (name: string, usedBy: string) => Service;
 }
 
 /** Builds `names` (resolved in `provider`) in front of `next`; throws with the first failing middleware's reason. */
@@ -49,6 +52,10 @@ function buildOne(deps: MiddlewareBuildDeps, name: string, next: Handler, usedBy
       state: deps.state,
       log: deps.log.child({ middleware: name }),
       buildChain: (names, inner) => buildChain(deps, names, provider, inner, usedBy, [...stack, name]),
+      service: (ref) => {
+        if (!deps.service) throw new Error('services are not available here');
+        return deps.service(resolveRef(ref, provider), name);
+      },
     });
   } catch (error) {
     const message = (error as Error).message;

@@ -88,6 +88,7 @@ export function createServiceBuilder(deps: ServiceBuildDeps) {
 function withHandle(service: Service, handle: Service['handle']): Service {
   return {
     handle,
+    healthChecked: service.healthChecked,
     healthy: () => service.healthy(),
     onHealthChange: (listener) => service.onHealthChange(listener),
     serverStatus: () => service.serverStatus(),

@@ -12,7 +12,7 @@ import type { StateStore } from './state-store.js';
 import { addError, type RuntimeStatus } from './status.js';
 import { initialStatus } from './initial-status.js';
 import { providerOf } from './names.js';
-import { buildChain } from './build-middlewares.js';
+import { buildChain, type MiddlewareBuildDeps } from './build-middlewares.js';
 import { createServiceBuilder } from './build-services.js';
 import { defaultEntryPoints, type EntryPointView } from './entry-point-view.js';
 import { redirectRouter } from './redirect-entry-point.js';
@@ -45,7 +45,7 @@ export interface CompileDeps {
 export function compile(input: CompileInput, deps: CompileDeps): RoutingTable {
   const http = input.config.http ?? {};
   const status: RuntimeStatus = initialStatus(input.config, input.errors, deps.registry);
-  const middlewareDeps = { configs: http.middlewares ?? {}, statuses: status.middlewares, registry: deps.registry, state: deps.state, log: deps.log };
+  const middlewareDeps: MiddlewareBuildDeps = { configs: http.middlewares ?? {}, statuses: status.middlewares, registry: deps.registry, state: deps.state, log: deps.log };
   const services = createServiceBuilder({
     configs: http.services ?? {},
     statuses: status.services,
@@ -57,6 +57,7 @@ export function compile(input: CompileInput, deps: CompileDeps): RoutingTable {
     log: deps.log,
     middlewares: middlewareDeps,
   });
+  middlewareDeps.service = (name, usedBy) => services.get(name, usedBy);
   const known = new Set(input.entryPoints.map((ep) => ep.name));
   const byName = new Map(input.entryPoints.map((ep) => [ep.name, ep]));
   const defaults = defaultEntryPoints(input.entryPoints);

@@ -1,6 +1,6 @@
 import type { FailoverConfig } from '../config/dynamic-schema.js';
 import type { ServiceBuildContext } from './build.js';
-import { createHealthSignal } from './health-signal.js';
+import { createHealthSignal, isHealthChecked } from './health-signal.js';
 import type { Service } from './service.js';
 import { respondUnavailable } from './unavailable.js';
 
@@ -9,8 +9,8 @@ export function createFailover(config: FailoverConfig, ctx: ServiceBuildContext)
   const main = ctx.child(config.service);
   const fallback = ctx.child(config.fallback);
   // As in Traefik: without health checking the main service would never be seen as down.
-  if (!main.healthChecked) throw new Error(`failover needs health checking on its main service, and service "${config.service}" has none`);
-  if (config.healthCheck && !fallback.healthChecked) {
+  if (!isHealthChecked(main)) throw new Error(`failover needs health checking on its main service, and service "${config.service}" has none`);
+  if (config.healthCheck && !isHealthChecked(fallback)) {
     throw new Error(`failover.healthCheck needs health checking on the fallback too, and service "${config.fallback}" has none`);
   }
   const healthy = (): boolean => main.healthy() || fallback.healthy();

@@ -68,6 +68,8 @@ export function createHealthChecker(options: HealthCheckerOptions): HealthChecke
   const headers: Record<string, string> = { ...config.headers, ...(config.hostname ? { host: config.hostname } : {}) };
   const method = (config.method ?? 'GET').toUpperCase();
   const status = new Map<string, ServerHealth>(options.servers.map((url) => [url, memory.get(url) ?? 'UP']));
+  // Servers no longer configured are forgotten, so the memory stays as small as the config.
+  for (const url of memory.keys()) if (!status.has(url)) memory.delete(url);
   const listeners = new Set<(url: string, status: ServerHealth) => void>();
   const timers = new Map<string, NodeJS.Timeout>();
   const inFlight = new Set<AbortController>();
@@ -79,7 +81,14 @@ export function createHealthChecker(options: HealthCheckerOptions): HealthChecke
     status.set(url, next);
     if (next === 'DOWN') log.warn({ service: serviceName, server: url, reason }, 'health check: server is DOWN');
     else log.info({ service: serviceName, server: url }, 'health check: server is UP');
-    for (const listener of [...listeners]) listener(url, next);
+    for (const listener of [...listeners]) {
+      // A failing listener must neither silence the others nor be taken for a failed probe.
+      try {
+        listener(url, next);
+      } catch (error) {
+        log.error({ service: serviceName, err: error }, 'health change listener failed');
+      }
+    }
   };
 
   const probe = async (url: string): Promise<void> => {
@@ -113,11 +122,13 @@ export function createHealthChecker(options: HealthCheckerOptions): HealthChecke
       return () => listeners.delete(listener);
     },
     async dispose() {
+      if (disposed) return;
       disposed = true;
       for (const timer of timers.values()) clearTimeout(timer);
       for (const abort of inFlight) abort.abort(new Error('health checker disposed'));
       listeners.clear();
-      await agent.close().catch(() => agent.destroy());
+      // destroy, not close: a probe still in flight must not hold up the table swap that disposes us.
+      await agent.destroy();
     },
   };
 }

@@ -29,3 +29,11 @@ export function createHealthSignal(compute: () => boolean): HealthSignal {
     },
   };
 }
+
+/**
+ * True when a service tracks health: its `healthChecked` flag, or, for a wrapper that did not copy the
+ * flag, a non-empty serverStatus() (the interface promises it is empty when nothing is health-checked).
+ */
+export function isHealthChecked(service: { healthChecked?: boolean; serverStatus(): Record<string, string> }): boolean {
+  return service.healthChecked ?? Object.keys(service.serverStatus()).length > 0;
+}

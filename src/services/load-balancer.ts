@@ -82,7 +82,10 @@ export function createLoadBalancer(config: LoadBalancerConfig, ctx: ServiceBuild
 function healthChecker(config: LoadBalancerConfig, servers: Server[], options: ForwardOptions, ctx: ServiceBuildContext): HealthChecker {
   const healthCheck = config.healthCheck!;
   const urls = [...new Set(servers.map((s) => s.url))];
-  const key = `health:${ctx.name}:${configHash({ servers: config.servers ?? [], healthCheck, transport: config.serversTransport ?? null })}`;
+  const tls = options.transport.httpsAgent.options;
+  // The transport's TLS verification is part of the key, so changing it under the same name gets a new checker.
+  const transport = { name: config.serversTransport ?? null, verify: tls.rejectUnauthorized ?? true, servername: tls.servername ?? null };
+  const key = `health:${ctx.name}:${configHash({ servers: config.servers ?? [], healthCheck, transport })}`;
   // Remembered per service name, so a changed config starts known-DOWN servers as DOWN, not UP.
   const memory = ctx.state.get(`health-memory:${ctx.name}`, () => new Map<string, ServerHealth>());
   return ctx.state.get(key, () =>

@@ -2,8 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import type { MirroringConfig } from '../config/dynamic-schema.js';
 import { getContext, setContext, type RequestContext } from '../http/context.js';
 import { configHash } from '../runtime/state-store.js';
-import { readBody } from './read-body.js';
 import type { ServiceBuildContext } from './build.js';
+import { isHealthChecked } from './health-signal.js';
+import { readBody } from './read-body.js';
 import { createReplayRequest } from './replay-request.js';
 import type { Service } from './service.js';
 import { createDiscardSocket, createSinkResponse } from './sink-response.js';
@@ -17,7 +18,7 @@ import { createDiscardSocket, createSinkResponse } from './sink-response.js';
  */
 export function createMirroring(config: MirroringConfig, ctx: ServiceBuildContext): Service {
   const main = ctx.child(config.service);
-  if (config.healthCheck && !main.healthChecked) {
+  if (config.healthCheck && !isHealthChecked(main)) {
     throw new Error(`mirroring.healthCheck needs health checking on the main service, and service "${config.service}" has none`);
   }
   const mirrors = (config.mirrors ?? []).map((m) => ({ name: m.name, service: ctx.child(m.name), percent: m.percent ?? 0 }));

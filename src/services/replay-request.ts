@@ -41,6 +41,10 @@ export function createReplayRequest(from: IncomingMessage, socket: Socket, body:
   });
   rest.once('end', finish);
   rest.once('error', (error) => req.destroy(error));
+  // A client that goes away mid-body ends `rest` without 'end': the replay must not wait forever.
+  rest.once('close', () => {
+    if (!rest.complete) req.destroy(new Error('client closed the request before its body ended'));
+  });
   req.onRead = () => rest.resume();
   return req;
 }

@@ -1,7 +1,7 @@
 import type { WeightedConfig } from '../config/dynamic-schema.js';
 import { configHash } from '../runtime/state-store.js';
 import type { ServiceBuildContext } from './build.js';
-import { createHealthSignal } from './health-signal.js';
+import { createHealthSignal, isHealthChecked } from './health-signal.js';
 import type { Service } from './service.js';
 import { pickSticky, resolveStickyCookie, stickyValue } from './sticky.js';
 import { respondUnavailable } from './unavailable.js';
@@ -14,7 +14,7 @@ import { createWrrState, pickSmoothWrr, type WrrState } from './wrr.js';
 export function createWeighted(config: WeightedConfig, ctx: ServiceBuildContext): Service {
   const children = config.services.map((ref) => ({ name: ref.name, service: ctx.child(ref.name), weight: ref.weight ?? 1 }));
   if (config.healthCheck) {
-    const blind = children.find((c) => !c.service.healthChecked);
+    const blind = children.find((c) => !isHealthChecked(c.service));
     if (blind) throw new Error(`weighted.healthCheck needs health checking on every child, and service "${blind.name}" has none`);
   }
   const weights = children.map((c) => c.weight);

@@ -5,13 +5,14 @@ import { rawRequest, statusOf } from '../helpers/raw-request.js';
 
 // What the entry point checks once, before routing (security.md §2.2, §2.7, §2.8; RFC 9112 §3.2).
 t.test('the entry point validates and canonicalises the request before routing', async (t) => {
-  const backend = await startBackend((req, res) => res.end(JSON.stringify({ url: req.url, host: req.headers.host, xff: req.headers['x-forwarded-for'] })));
+  const backend = await startBackend((req, res) => res.end(JSON.stringify({ url: req.url, host: req.headers.host, xff: req.headers['x-forwarded-for'], headers: req.headers })));
   const service = { loadBalancer: { servers: [{ url: backend.url }] } };
   const gw = await startTestGateway({
     static: {
       entryPoints: {
         websecure: { address: '127.0.0.1:0' },
         redirecting: { address: '127.0.0.1:0', http: { redirections: { entryPoint: { to: ':8443', scheme: 'https' } } } },
+        limited: { address: '127.0.0.1:0', transport: { keepAliveMaxRequests: 2 } },
       },
     },
     dynamic: {
@@ -70,10 +71,25 @@ t.test('the entry point validates and canonicalises the request before routing',
     });
   }
 
+  await t.test('keepAliveMaxRequests closes the connection after that many requests', async (t) => {
+    const two = await rawRequest(gw.port('limited'), 'GET /b HTTP/1.1\r\nHost: a.test\r\n\r\nGET /b HTTP/1.1\r\nHost: a.test\r\n\r\n', 3000, { untilClose: true });
+    const heads = two.split('HTTP/1.1 ').slice(1);
+    t.equal(heads.length, 2, 'both pipelined requests were answered');
+    t.notMatch(heads[0], /Connection: close/i, 'the first keeps the connection');
+    t.match(heads[1], /Connection: close/i, 'the second closes it');
+  });
+
+  await t.test('a Connection-listed header never reaches the server', async (t) => {
+    const response = await rawRequest(port, 'GET /b HTTP/1.1\r\nHost: a.test\r\nConnection: X-Secret\r\nX-Secret: s\r\n\r\n');
+    t.equal(statusOf(response), 200);
+    t.match(response, /"x-forwarded-for"/, 'the server saw the request headers');
+    t.notMatch(response, /x-secret/i, 'but not the Connection-listed one');
+  });
+
   await t.test('routers without entryPoints attach to every public entry point', async (t) => {
     await gw.writeDynamic('more.yaml', { http: { routers: { everywhere: { rule: 'Path(`/everywhere`)', service: 'svc' } } } });
     const status = gw.gateway.table()!.status.routers['everywhere@file'];
-    t.same(status?.using, ['redirecting', 'web', 'websecure']);
+    t.same(status?.using, ['limited', 'redirecting', 'web', 'websecure']);
     const response = await fetch(gw.url('/everywhere', 'websecure'));
     t.equal(response.status, 200);
     await response.text();

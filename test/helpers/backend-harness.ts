@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import { Agent, request } from 'undici';
-import { setContext } from '../../src/http/context.js';
+import { setContext, type RequestContext } from '../../src/http/context.js';
 import { silentLogger } from '../../src/log.js';
 import { createForwarder } from '../../src/proxy/forward.js';
 import type { Forwarder } from '../../src/proxy/forwarder.js';
@@ -25,6 +25,8 @@ export interface ServiceHarness {
   url: string;
   /** The service requests go to; tests swap it to simulate a reload. */
   service: Service;
+  /** Fields merged into every request's context (e.g. `triedServers`, as a retry middleware would set). */
+  extraContext: Partial<RequestContext>;
   forwarder: Forwarder;
   transport: Transport;
   state: StateStore;
@@ -52,6 +54,7 @@ export async function startServiceHarness(service?: Service): Promise<ServiceHar
       path: url.pathname,
       query: url.search.slice(1),
       start: performance.now(),
+      ...harness.extraContext,
     });
     void Promise.resolve(harness.service.handle(req, res)).catch(() => res.destroy());
   });
@@ -60,6 +63,7 @@ export async function startServiceHarness(service?: Service): Promise<ServiceHar
   const harness: ServiceHarness = {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     service: service as Service,
+    extraContext: {},
     forwarder,
     transport,
     state,

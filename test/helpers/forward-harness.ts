@@ -81,7 +81,10 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     void forwarder.forward(req, res, target, forwardOptions).then(record);
   };
   const server = http.createServer((req, res) => dispatch(req, res));
+  const upgraded = new Set<Duplex>();
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
     dispatch(req, new ServerResponse(req), { socket, head });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -100,6 +103,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     async close() {
       forwarder.close();
       server.closeAllConnections();
+      for (const socket of upgraded) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (!options.transport) transport.dispose();
     },

@@ -6,6 +6,8 @@ import { loadStaticConfig } from '../../src/config/static-load.js';
 import { startGateway, type Gateway } from '../../src/gateway.js';
 import type { Provider } from '../../src/provider/provider.js';
 import { silentLogger } from '../../src/log.js';
+import { builtinMiddlewares } from '../../src/builtins.js';
+import type { MiddlewareDefinition } from '../../src/middleware/definition.js';
 
 /** A gateway started from a real static file and a real dynamic directory in a temp folder. */
 export interface TestGateway {
@@ -24,6 +26,8 @@ export interface TestGatewayOptions {
   static?: Record<string, unknown>;
   dynamic?: Record<string, unknown>;
   extraProviders?: Provider[];
+  /** Middleware definitions registered on top of the built-in ones (for middlewares not yet built in). */
+  middlewares?: MiddlewareDefinition[];
   /** Wait for the first routing table (default true). */
   waitForFirst?: boolean;
 }
@@ -43,7 +47,14 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const merged = deepMerge(base, options.static ?? {});
   await writeFile(path.join(dir, 'switchyard.yaml'), stringify(merged));
   const { config } = await loadStaticConfig({ argv: ['--configFile=switchyard.yaml'], env: {}, cwd: dir });
-  const gateway = await startGateway({ config, baseDir: dir, log: silentLogger, extraProviders: options.extraProviders ?? [] });
+  let middlewares;
+  if (options.middlewares) {
+    middlewares = builtinMiddlewares();
+    for (const definition of options.middlewares) {
+      if (!middlewares.get(definition.type)) middlewares.register(definition);
+    }
+  }
+  const gateway = await startGateway({ config, baseDir: dir, log: silentLogger, extraProviders: options.extraProviders ?? [], ...(middlewares ? { middlewares } : {}) });
   if (options.waitForFirst !== false) await gateway.waitForVersion(1);
   return {
     gateway,

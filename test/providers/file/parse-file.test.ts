@@ -9,6 +9,7 @@ const good: Array<[string, string, string, unknown]> = [
   ['an empty YAML file is an empty configuration', 'e.yaml', '', {}],
   ['a YAML file with only comments is an empty configuration', 'c.yaml', '# nothing yet\n', {}],
   ['an empty JSON file is an empty configuration', 'e.json', '  \n', {}],
+  ['a JSON file starting with a byte order mark is parsed', 'bom.json', '\uFEFF{"http":{}}', { http: {} }],
   ['an extension in capitals is still recognised', 'A.YAML', 'http: {}\n', { http: {} }],
 ];
 for (const [name, file, text, value] of good) {
@@ -22,6 +23,7 @@ const bad: Array<[string, string, string, number, number, RegExp]> = [
   ['a duplicated YAML key is an error, not an overwrite', 'd.yaml', 'http: {}\nhttp: {}\n', 2, 1, /unique|duplicate/i],
   ['bad TOML reports line and column', 'r.toml', 'a = 1\nb = = 2\n', 2, 5, /invalid/i],
   ['bad JSON reports line and column from the position', 'r.json', '{\n  "a": 1,\n}', 3, 1, /property name/i],
+  ['truncated JSON reports the end of the file', 't.json', '{\n  "a": [1,', 2, 11, /end of JSON input/],
   ['a YAML list at the top level is rejected', 'l.yaml', '- a\n- b\n', 1, 1, /top level must be a mapping/],
 ];
 for (const [name, file, text, line, column, message] of bad) {

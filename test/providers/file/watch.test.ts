@@ -138,3 +138,39 @@ t.test('aborting the signal ends the snapshot stream', async (t) => {
   controller.abort();
   t.equal(await ended(), true);
 });
+
+t.test('a watched folder that goes away keeps its last good content, reports it, and ends the watch with an error to be restarted', async (t) => {
+  const { dir, until, ended } = await startWatching(t, { 'a.yaml': svc('a') });
+  await rename(dir, `${dir}-moved`);
+  t.teardown(() => rm(`${dir}-moved`, { recursive: true, force: true }));
+  const s = await until('the folder error is reported', (s) => s.errors.length > 0);
+  t.equal(services(s), 'a', 'the last good content stays');
+  t.match(s.errors, [/ENOENT|no such file/]);
+  await t.rejects(ended(), /the watched folder is gone/);
+});
+
+// An in-place save truncates the file before writing it: the empty moment must not become "no routes".
+t.test('a file truncated and rewritten in place never yields an empty snapshot', async (t) => {
+  const { dir, until } = await startWatching(t, { 'a.yaml': svc('a') });
+  const { open } = await import('node:fs/promises');
+  const seen: string[] = [];
+  // Read snapshots while the file is rewritten, as the configuration watcher does.
+  const rewritten = until('the rewritten content arrived', (s) => {
+    seen.push(services(s));
+    return urlOf(s, 'a') === 'http://rewritten';
+  });
+  const handle = await open(path.join(dir, 'a.yaml'), 'w');
+  // Long enough for the change debounce to fire while the file is empty, short of the retry window.
+  await new Promise((resolve) => setTimeout(resolve, 90));
+  await handle.writeFile(svc('a', 'http://rewritten'));
+  await handle.close();
+  await rewritten;
+  t.notOk(seen.includes(''), `no snapshot without the service (saw ${JSON.stringify(seen)})`);
+});
+
+t.test('a file emptied for good yields an empty snapshot after a short look', async (t) => {
+  const { write, until } = await startWatching(t, { 'a.yaml': svc('a') });
+  await write('a.yaml', '');
+  await until('the service is gone', (s) => services(s) === '');
+  t.pass();
+});

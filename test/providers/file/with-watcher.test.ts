@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
@@ -40,4 +40,32 @@ t.test('through the watcher, file elements are qualified @file and their errors 
 
   await rm(path.join(dir, 'dyn/routes.yaml'));
   await eventually('the deleted routes are gone', () => Object.keys(applied.at(-1)!.config.http!.routers!).length === 0);
+});
+
+t.test('a folder that goes away and comes back is watched again after the watcher restarts the provider', async (t) => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'sy-file-watcher-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  t.teardown(() => rm(`${dir}-moved`, { recursive: true, force: true }));
+  await writeFile(path.join(dir, 'a.yaml'), 'http:\n  routers:\n    a:\n      rule: Host(`a.test`)\n      service: app\n');
+  const applied: AppliedConfiguration[] = [];
+  const watcher = createConfigWatcher({
+    providers: [fileProvider.create({ directory: dir }, { log: silentLogger, baseDir: dir })],
+    middlewares: new MiddlewareRegistry(),
+    throttleMs: 0,
+    log: silentLogger,
+    onConfiguration: (configuration) => void applied.push(configuration),
+    restartBackoff: { initialMs: 20, maxMs: 100 },
+  });
+  watcher.start();
+  t.teardown(() => watcher.stop());
+  const routers = () => Object.keys(applied.at(-1)?.config.http?.routers ?? {}).join(',');
+  await eventually('a is applied', () => routers() === 'a@file');
+  await rename(dir, `${dir}-moved`);
+  await eventually('the provider state shows the folder is gone', () => /watched folder is gone/.test(watcher.providerStates().file?.lastError ?? ''));
+  t.equal(routers(), 'a@file', 'the last good configuration stays');
+  await mkdir(dir);
+  await writeFile(path.join(dir, 'b.yaml'), 'http:\n  routers:\n    b:\n      rule: Host(`b.test`)\n      service: app\n');
+  await eventually('the new folder content is applied', () => routers() === 'b@file');
+  await writeFile(path.join(dir, 'b.yaml'), 'http:\n  routers:\n    c:\n      rule: Host(`c.test`)\n      service: app\n');
+  await eventually('a change in the new folder is seen', () => routers() === 'c@file');
 });

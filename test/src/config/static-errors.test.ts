@@ -1,12 +1,19 @@
 import t from 'tap';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadStaticConfig, StaticConfigError } from '../../../src/config/static-load.js';
 import { SwitchyardError } from '../../../src/errors.js';
 
+const dirs: string[] = [];
+const made = async (dir: Promise<string>) => {
+  dirs.push(await dir);
+  return dirs.at(-1)!;
+};
+t.teardown(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
+
 async function problemsOf(files: Record<string, string>, argv: string[] = [], env: Record<string, string> = {}): Promise<string[]> {
-  const cwd = await mkdtemp(path.join(os.tmpdir(), 'sy-static-'));
+  const cwd = await made(mkdtemp(path.join(os.tmpdir(), 'sy-static-')));
   for (const [name, text] of Object.entries(files)) await writeFile(path.join(cwd, name), text);
   try {
     await loadStaticConfig({ argv, env, cwd, searchDirs: ['.'] });
@@ -57,7 +64,7 @@ for (const [name, files, argv, env, expected] of cases) {
 }
 
 t.test('the error carries SY_ERR_STATIC_INVALID and lists problems in its message', async (t) => {
-  const cwd = await mkdtemp(path.join(os.tmpdir(), 'sy-static-'));
+  const cwd = await made(mkdtemp(path.join(os.tmpdir(), 'sy-static-')));
   const error = await loadStaticConfig({ argv: ['--log.level=LOUD', '--api.insecure=maybe'], env: {}, cwd, searchDirs: ['.'] }).catch((e: unknown) => e);
   t.ok(error instanceof SwitchyardError);
   t.equal((error as SwitchyardError).code, 'SY_ERR_STATIC_INVALID');

@@ -1,4 +1,6 @@
 import t from 'tap';
+import { Type } from '@sinclair/typebox';
+import { normalizeLooseSection } from '../../../src/config/static-assign.js';
 import { loadStaticConfig } from '../../../src/config/static-load.js';
 import { parseFlags, splitFlagName } from '../../../src/config/static-flags.js';
 import { StaticConfigSchema } from '../../../src/config/static-schema.js';
@@ -47,4 +49,12 @@ t.test('flag names split into keys and list indexes', async (t) => {
   t.same(splitFlagName('a.b[0].c[1][2]'), ['a', 'b', 0, 'c', 1, 2]);
   t.equal(splitFlagName('a..b'), undefined);
   t.equal(splitFlagName('a[x]'), undefined);
+});
+
+t.test('a loosely checked section is typed once its own schema is known', async (t) => {
+  const Acme = Type.Object({
+    acme: Type.Object({ email: Type.String(), certificatesDuration: Type.Optional(Type.Integer()), tlsChallenge: Type.Optional(Type.Object({})), dnsChallenge: Type.Optional(Type.Object({ resolvers: Type.Array(Type.String()) })), eab: Type.Optional(Type.Object({ kid: Type.String() })) }),
+  });
+  const raw = (await rawFrom(['--certificatesresolvers.le.acme.email=a@b.c', '--certificatesresolvers.le.acme.certificatesduration=72', '--certificatesresolvers.le.acme.tlschallenge', '--certificatesresolvers.le.acme.dnschallenge.resolvers=1.1.1.1:53,8.8.8.8:53', '--certificatesresolvers.le.acme.eab.kid=123'])) as { certificatesResolvers: { le: unknown } };
+  t.same(normalizeLooseSection(Acme, raw.certificatesResolvers.le), { acme: { email: 'a@b.c', certificatesDuration: 72, tlsChallenge: {}, dnsChallenge: { resolvers: ['1.1.1.1:53', '8.8.8.8:53'] }, eab: { kid: '123' } } });
 });

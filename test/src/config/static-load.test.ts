@@ -1,12 +1,19 @@
 import t from 'tap';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadStaticConfig } from '../../../src/config/static-load.js';
 import { SwitchyardError } from '../../../src/errors.js';
 
+const dirs: string[] = [];
+const made = async (dir: Promise<string>) => {
+  dirs.push(await dir);
+  return dirs.at(-1)!;
+};
+t.teardown(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true }))));
+
 async function tempDir(files: Record<string, string> = {}): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'sy-load-'));
+  const dir = await made(mkdtemp(path.join(os.tmpdir(), 'sy-load-')));
   for (const [name, text] of Object.entries(files)) {
     await mkdir(path.dirname(path.join(dir, name)), { recursive: true });
     await writeFile(path.join(dir, name), text);
@@ -35,6 +42,13 @@ t.test('durations in files may be strings or numbers', async (t) => {
   const { config } = await loadStaticConfig({ argv: [], env: {}, cwd, searchDirs: ['.'] });
   t.equal(config.providers.providersThrottleDuration, 3000);
   t.equal(config.serversTransport.forwardingTimeouts.dialTimeout, 90_000);
+});
+
+t.test('YAML anchors and merge keys work', async (t) => {
+  const text = 'entryPoints:\n  a:\n    address: ":1"\n    transport:\n      respondingTimeouts: &t\n        readTimeout: 5s\n  b:\n    address: ":2"\n    transport:\n      respondingTimeouts:\n        <<: *t\n        idleTimeout: 1s\n';
+  const cwd = await tempDir({ 'switchyard.yaml': text });
+  const { config } = await loadStaticConfig({ argv: [], env: {}, cwd, searchDirs: ['.'] });
+  t.same(config.entryPoints.b?.transport.respondingTimeouts, { readTimeout: 5000, writeTimeout: 0, idleTimeout: 1000 });
 });
 
 t.test('file keys are matched case-insensitively, as Traefik does', async (t) => {

@@ -14,8 +14,11 @@ class PushProvider implements Provider {
   #wake: (() => void) | undefined;
   #state: ProviderState = { connected: false };
 
-  constructor(name = 'fake') {
+  finite?: boolean;
+
+  constructor(name = 'fake', finite?: boolean) {
     this.name = name;
+    if (finite) this.finite = true;
   }
 
   push(config: DynamicConfig, extra: Partial<ProviderSnapshot> = {}): void {
@@ -185,6 +188,22 @@ t.test('a provider whose watch ends unexpectedly shows it in its state and keeps
   p.end();
   await eventually('the state shows the ending', () => watcher.providerStates().fake?.lastError === 'watch ended unexpectedly');
   t.equal(applied.length, 1);
+  t.equal(watcher.ready(), true);
+});
+
+t.test('a finite provider (like file with watch: false) that ends after its snapshot is not restarted', async (t) => {
+  const finite = new PushProvider('finite', true);
+  const endless = new PushProvider('endless');
+  const { watcher, until } = startWatcher(t, [finite, endless], { restartBackoff: { initialMs: 1, maxMs: 1 } });
+  finite.push(withRouters({ a: routerFor('a.test') }));
+  finite.end();
+  endless.push({});
+  for (let i = 0; i < 3; i++) endless.end();
+  await until('both are applied', (a) => a.providers.length === 2);
+  // The same backoff restarts the endless provider three times, so by then a finite one would have restarted too.
+  await eventually('the endless provider restarted', () => endless.watchStarts.length === 4);
+  t.equal(finite.watchStarts.length, 1);
+  t.equal(watcher.providerStates().finite!.lastError, undefined);
   t.equal(watcher.ready(), true);
 });
 

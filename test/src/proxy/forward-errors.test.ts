@@ -66,6 +66,7 @@ const malformed: Array<[string, string, number, string]> = [
   ['a garbage answer is answered with 502', 'SSH-2.0-OpenSSH_9.0\r\n\r\n', 502, 'bad-response'],
   ['a response with both Content-Length and chunked is answered with 502', 'HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n', 502, 'bad-response'],
   ['a connection closed without an answer is answered with 502', '', 502, 'reset'],
+  ['a body in a transfer coding other than chunked is answered with 502', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nxxxx', 502, 'bad-response'],
 ];
 for (const [name, answer, status, error] of malformed) {
   t.test(`${name}, and the gateway still serves`, async (t) => {
@@ -112,6 +113,18 @@ for (const [name, answer] of truncated) {
     t.ok(outcome.error, `reported as ${outcome.error}`);
   });
 }
+
+t.test('a Content-Length with leading zeros reaches the client as its canonical decimal', async (t) => {
+  const backend = await startRawBackend((socket: Socket) => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 003\r\n\r\nabc'));
+  const harness = await startHarness({ target: backend.url });
+  t.teardown(async () => {
+    await harness.close();
+    await backend.close();
+  });
+  const result = await rawRequest(harness.port, GET);
+  t.match(result.text.toLowerCase(), /content-length: 3\r\n/);
+  t.match(result.text, /\r\n\r\nabc$/);
+});
 
 t.test('a close-delimited body is relayed whole', async (t) => {
   const backend = await startRawBackend((socket: Socket) => socket.end('HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil close'));
@@ -176,7 +189,7 @@ t.test('a client that leaves during its upload is reported as 499 and the server
   t.pass('the server saw an incomplete upload');
 });
 
-t.test('after a broken response the next request gets a fresh server connection', async (t) => {
+t.test('a server connection abandoned mid-body is not reused for the next request', async (t) => {
   let count = 0;
   const backend = await startRawBackend((socket: Socket) => {
     count++;
@@ -188,13 +201,66 @@ t.test('after a broken response the next request gets a fresh server connection'
     await harness.close();
     await backend.close();
   });
-  const transport = harness.transport;
-  const first = rawRequest(harness.port, GET, 300);
-  await first;
+  await rawRequest(harness.port, GET, 300);
   t.equal((await harness.nextOutcome()).status, 499, 'the client gave up on the stalled body');
   const second = await rawRequest(harness.port, GET);
   t.equal(statusOf(second.text), 200);
   t.match(second.text, /ok$/);
   t.equal(count, 2, 'two server connections');
-  t.ok(transport, 'pooled transport in use');
+});
+
+t.test('a GET that meets a pooled connection the server just closed is sent again on a new one', async (t) => {
+  let connections = 0;
+  const server = net.createServer((socket) => {
+    connections++;
+    const first = connections === 1;
+    let requests = 0;
+    socket.on('error', () => undefined);
+    socket.on('data', () => {
+      requests++;
+      // The first connection dies exactly when it is reused, like a server's keep-alive timeout racing the pool.
+      if (first && requests === 2) socket.destroy();
+      else socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const harness = await startHarness({ target: `http://127.0.0.1:${port}` });
+  t.teardown(async () => {
+    await harness.close();
+    server.close();
+  });
+  t.equal(await fetch(`${harness.url}/one`).then((r) => r.text()), 'ok');
+  t.equal(await fetch(`${harness.url}/two`).then((r) => r.text()), 'ok');
+  t.equal(connections, 2, 'the second request went out on a fresh connection');
+  await harness.nextOutcome();
+  t.same(await harness.nextOutcome(), { status: 200, responded: true });
+});
+
+t.test('a POST that meets a dead pooled connection is not sent twice', async (t) => {
+  let connections = 0;
+  let posts = 0;
+  const server = net.createServer((socket) => {
+    connections++;
+    const first = connections === 1;
+    let requests = 0;
+    socket.on('error', () => undefined);
+    socket.on('data', (chunk: Buffer) => {
+      requests++;
+      if (chunk.toString().startsWith('POST')) posts++;
+      if (first && requests === 2) socket.destroy();
+      else socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  const harness = await startHarness({ target: `http://127.0.0.1:${port}` });
+  t.teardown(async () => {
+    await harness.close();
+    server.close();
+  });
+  await fetch(`${harness.url}/one`).then((r) => r.text());
+  const response = await fetch(`${harness.url}/two`, { method: 'POST', body: 'x' });
+  t.equal(response.status, 502);
+  t.equal(posts, 1);
 });

@@ -204,3 +204,23 @@ t.test('a body with a transfer coding other than chunked is refused with 501 and
   t.match(text.toLowerCase(), /connection: close/);
   t.equal(backend.connections(), 0, 'the server saw nothing');
 });
+
+t.test('concurrent requests each reach the server with their own path and headers', async (t) => {
+  const backend = await echoBackend();
+  const harness = await startHarness({ target: backend.url });
+  t.teardown(async () => {
+    await harness.close();
+    await backend.close();
+  });
+  const results = await Promise.all(
+    Array.from({ length: 200 }, async (_, i) => {
+      const response = await fetch(`${harness.url}/item/${i}/./x/..?n=${i}`, { headers: { 'x-request': String(i) } });
+      return { i, echo: (await response.json()) as Echo };
+    }),
+  );
+  for (const { i, echo } of results) {
+    if (echo.url !== `/item/${i}/?n=${i}` || echo.headers['x-request'] !== String(i)) t.fail(`request ${i} crossed: ${echo.url}`);
+  }
+  t.pass('no request crossed another');
+  t.ok(backend.connections() <= 200, 'connections were pooled');
+});

@@ -4,6 +4,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { rawRequest, startBackend, startRawBackend, statusOf } from '../../helpers/backends.js';
 import { startHarness } from '../../helpers/forward-harness.js';
+import { createTransport } from '../../../src/proxy/transport.js';
 
 interface EchoServer {
   url: string;
@@ -151,4 +152,29 @@ t.test('an unreachable WebSocket server is answered with 502', async (t) => {
   const result = await rawRequest(harness.port, upgrade);
   t.equal(statusOf(result.text), 502);
   t.same(await harness.nextOutcome(), { status: 502, error: 'refused', responded: false });
+});
+
+t.test('a WebSocket server that never answers the handshake gets 504 after responseHeaderTimeout', async (t) => {
+  const backend = await startRawBackend(() => undefined);
+  const transport = createTransport({ forwardingTimeouts: { responseHeaderTimeout: '200ms' } });
+  const harness = await startHarness({ target: backend.url, transport });
+  t.teardown(async () => {
+    await harness.close();
+    await backend.close();
+    transport.dispose();
+  });
+  const result = await rawRequest(harness.port, upgrade);
+  t.equal(statusOf(result.text), 504);
+  t.same(await harness.nextOutcome(), { status: 504, error: 'timeout', responded: false });
+});
+
+t.test('a WebSocket client that leaves before the handshake is reported as 499', async (t) => {
+  const backend = await startRawBackend(() => undefined);
+  const harness = await startHarness({ target: backend.url });
+  t.teardown(async () => {
+    await harness.close();
+    await backend.close();
+  });
+  await rawRequest(harness.port, upgrade, 200);
+  t.same(await harness.nextOutcome(), { status: 499, error: 'client-gone', responded: false });
 });

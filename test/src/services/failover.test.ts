@@ -59,6 +59,15 @@ t.test('healthCheck {} propagates: the failover is healthy while main or fallbac
   t.same(changes, [false, true]);
 });
 
+t.test('a main service wrapped without its healthChecked flag still counts as health-checked by its server status', async (t) => {
+  const { harness, children } = await setup(t);
+  const main = children.main!;
+  // What a middleware wrapper that forgets the flag looks like.
+  const wrapped: Service = { handle: main.handle, healthy: () => main.healthy(), onHealthChange: (l) => main.onHealthChange(l), serverStatus: () => main.serverStatus(), close: () => main.close() };
+  harness.service = buildService({ failover: { service: 'wrapped', fallback: 'plain' } }, harness.context('fowrap@file', { ...children, wrapped }));
+  t.same(await tally(harness, 3), { a: 3 });
+});
+
 const invalid: Array<[string, FailoverConfig, string]> = [
   ['a main service without health check cannot fail over', { service: 'plain', fallback: 'spare' }, 'failover needs health checking on its main service, and service "plain" has none'],
   ['healthCheck {} needs a health-checked fallback', { service: 'main', fallback: 'plain', healthCheck: {} }, 'failover.healthCheck needs health checking on the fallback too, and service "plain" has none'],

@@ -1,4 +1,8 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
+import { PassThrough } from 'node:stream';
 import t from 'tap';
+import { setContext } from '../../../src/http/context.js';
 import { buildService } from '../../../src/services/build.js';
 import { closeBackendPool, startBackendPool } from '../../helpers/backend-pool.js';
 import { startServiceHarness, tally } from '../../helpers/backend-harness.js';
@@ -65,4 +69,29 @@ t.test('passHostHeader false sends the server host; the default passes the clien
   harness.service = buildService({ loadBalancer: { servers: [{ url: backends[0]!.url }], passHostHeader: false } }, harness.context('h2@file'));
   await harness.send({ headers: { host: 'app.test' } });
   t.equal(backends[0]!.lastHeaders.host, host);
+});
+
+t.test('servers a retrying middleware already tried are avoided while another is healthy', async (t) => {
+  const backends = await startBackendPool(3);
+  const harness = await startServiceHarness();
+  t.teardown(async () => {
+    await harness.close();
+    await closeBackendPool(backends);
+  });
+  harness.service = buildService({ loadBalancer: { servers: backends.map((b) => ({ url: b.url })) } }, harness.context('retry@file'));
+  harness.extraContext = { triedServers: new Set([backends[0]!.url, backends[1]!.url]) };
+  t.same(await tally(harness, 6), { c: 6 });
+  harness.extraContext = { triedServers: new Set(backends.map((b) => b.url)) };
+  t.same(await tally(harness, 6), { a: 2, b: 2, c: 2 }, 'when every server was tried, any may be picked again');
+});
+
+t.test('a WebSocket upgrade with no server to take it gets a raw 503 on its socket', async (t) => {
+  const harness = await startServiceHarness();
+  t.teardown(() => harness.close());
+  const service = buildService({ loadBalancer: { servers: [] } }, harness.context('ws@file'));
+  const socket = new PassThrough();
+  const req = new IncomingMessage(new Socket());
+  setContext(req, { entryPoint: 'web', tls: false, remoteAddr: '127.0.0.1', remotePort: 1, host: 'x', path: '/', query: '', start: 0, upgrade: { socket, head: Buffer.alloc(0) } });
+  await service.handle(req, new ServerResponse(req));
+  t.match(String(socket.read()), /^HTTP\/1\.1 503 Service Unavailable\r\n[\s\S]*\r\n\r\nService Unavailable$/);
 });

@@ -78,3 +78,13 @@ t.test('a sticky cookie pins the client to a child service, named by a hash of t
   const pinned = await tally(harness, 10, { cookie: `svc=${stickyValue('c')}` });
   t.same(pinned, { c: 10 });
 });
+
+t.test('a client pinned to a child that goes down is moved to another child and gets a new cookie', async (t) => {
+  const { backends, harness, children } = await setup(t, 2, { path: '/health', interval: '50ms' });
+  harness.service = buildService({ weighted: { services: [{ name: 'a' }, { name: 'b' }], sticky: { cookie: { name: 'svc' } } } }, harness.context('wmove@file', children));
+  backends[0]!.healthStatus = 500;
+  t.ok(await waitFor(() => !children.a!.healthy()));
+  const res = await harness.send({ headers: { cookie: `svc=${stickyValue('a')}` } });
+  t.equal(res.body, 'b');
+  t.equal(res.headers['set-cookie'], `svc=${stickyValue('b')}; Path=/`);
+});

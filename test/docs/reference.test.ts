@@ -1,0 +1,16 @@
+import t from 'tap';
+import { readFile } from 'node:fs/promises';
+import { renderReference } from '../../scripts/config-reference.js';
+
+// The configuration reference is generated from the schemas; it must not drift from them.
+t.test('docs/configuration/reference.md matches the schemas', async (t) => {
+  const written = await readFile(new URL('../../docs/configuration/reference.md', import.meta.url), 'utf8');
+  t.equal(written, renderReference(), 'run `npm run docs` to regenerate it');
+});
+
+t.test('the reference documents the keys users look for', async (t) => {
+  const reference = renderReference();
+  for (const key of ['entryPoints.<name>.address', 'providers.file.directory', 'http.routers.<name>.rule', 'http.services.<name>.loadBalancer.servers[].url', 'http.middlewares.<name>.chain.middlewares']) {
+    t.match(reference, `\`${key}\``, key);
+  }
+});

@@ -1,0 +1,50 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { freePort } from './free-port.js';
+
+/** A private redis-server on a free port (Debian package `redis-server`), with persistence off. */
+export interface RedisServer {
+  port: number;
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+/** Starts redis-server and resolves once it accepts connections; fails when the binary is missing. */
+export async function startRedisServer(): Promise<RedisServer> {
+  const port = await freePort();
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  const exited = new Promise<never>((_, reject) => {
+    child.once('error', (err) => reject(new Error(`redis-server could not start (install the redis-server package): ${err.message}`)));
+    child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
+  });
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const up = await Promise.race([exited, canConnect(port)]);
+    if (up) break;
+    if (Date.now() > deadline) throw new Error('redis-server did not start within 10 s');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  exited.catch(() => undefined);
+  return {
+    port,
+    endpoint: `127.0.0.1:${port}`,
+    async close() {
+      if (child.exitCode !== null) return;
+      await new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      });
+    },
+  };
+}
+
+function canConnect(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
