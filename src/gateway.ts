@@ -16,6 +16,8 @@ import type { RoutingTable } from './routing/table.js';
 import { createLogger, type Logger } from './log.js';
 import { entryPointViews, servedEntryPoints } from './gateway-entry-points.js';
 import { syError } from './errors.js';
+import { pingRouter } from './internal/ping-router.js';
+import { reportElementErrors } from './runtime/report-errors.js';
 
 /** What starting a gateway needs. */
 export interface GatewayOptions {
@@ -56,6 +58,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const defaultTransport = staticTransport(config);
   let current: (TableLease & { generation: number; retired?: boolean }) | undefined;
   let terminating = false;
+  let reported = new Set<string>();
+  const ping = config.ping;
+  const internalRouters = ping && ping.entryPoint !== INTERNAL_ENTRY_POINT && !ping.manualRouting ? [pingRouter(ping.entryPoint, ping.terminatingStatusCode, () => terminating)] : [];
 
   const retireIfDrained = (lease: TableLease & { generation: number; retired?: boolean }) => {
     if (!lease.retired || lease.active > 0) return;
@@ -68,7 +73,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     let table: RoutingTable;
     try {
       table = compile(
-        { version: applied.version, config: applied.config, errors: applied.errors, entryPoints: views },
+        { version: applied.version, config: applied.config, errors: applied.errors, entryPoints: views, internalRouters },
         { registry, forwarder, state, log, defaultTransport, internal: {} },
       );
     } catch (error) {
@@ -76,9 +81,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       await state.release(generation);
       return;
     }
-    for (const [name, router] of Object.entries(table.status.routers)) {
-      if (router.error?.length) log.error({ router: name, status: router.status }, router.error.join('; '));
-    }
+    reported = reportElementErrors(table.status, reported, log);
+    for (const error of applied.errors.filter((e) => !e.name)) log.error({ version: applied.version }, error.message);
     const previous = current;
     current = { table, active: 0, generation };
     events.emit('applied', applied.version);
@@ -116,7 +120,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const internal = internalEp
     ? await startInternalServer({
         address: internalEp.address,
-        ping: config.ping,
+        ping: config.ping?.entryPoint === INTERNAL_ENTRY_POINT ? config.ping : undefined,
         state: { terminating: () => terminating, ready: () => watcher.ready() && current !== undefined },
         log,
       })

@@ -32,6 +32,7 @@ export async function validateCommand(argv: string[], env: Record<string, string
   const problems: string[] = [];
   const byProvider = new Map<string, DynamicConfig>();
   const origins: Record<string, string> = {};
+  const invalid = new Set<string>();
   const sections: Record<string, unknown> = { ...config.providers.others, ...(config.providers.file ? { file: { ...config.providers.file, watch: false } } : {}) };
   for (const [type, options] of Object.entries(sections)) {
     if (!OFFLINE.has(type)) {
@@ -44,6 +45,7 @@ export async function validateCommand(argv: string[], env: Record<string, string
       for await (const snapshot of provider.watch(controller.signal)) {
         const checked = checkSnapshot(provider.name, snapshot, middlewares, validateDynamic);
         problems.push(...checked.errors.map((e) => e.message));
+        for (const e of checked.errors) if (e.name) invalid.add(e.name);
         byProvider.set(provider.name, checked.config);
         Object.assign(origins, snapshot.origins ?? {});
         controller.abort();
@@ -55,7 +57,7 @@ export async function validateCommand(argv: string[], env: Record<string, string
   }
   const merged = mergeProviderConfigs(byProvider);
   problems.push(...merged.errors.map((e) => e.message));
-  problems.push(...checkReferences(merged.config, Object.keys(config.entryPoints), origins));
+  problems.push(...checkReferences(merged.config, Object.keys(config.entryPoints), origins, invalid));
   for (const problem of problems) print(`error: ${problem}`);
   const counts = Object.entries(merged.config.http ?? {}).map(([k, v]) => `${Object.keys(v ?? {}).length} ${k}`);
   print(problems.length ? `${problems.length} error${problems.length === 1 ? '' : 's'}` : `dynamic configuration: ok (${counts.join(', ')})`);

@@ -26,6 +26,8 @@ export interface CompileInput {
   config: DynamicConfig;
   errors: ElementError[];
   entryPoints: EntryPointView[];
+  /** Internal routers (ping on a public entry point, later the API and metrics). */
+  internalRouters?: CompiledRouter[];
 }
 
 /** The long-lived parts compiling uses. */
@@ -102,6 +104,7 @@ export function compile(input: CompileInput, deps: CompileDeps): RoutingTable {
     const redirect = redirectRouter(ep);
     if (redirect) compiled.push(redirect);
   }
+  compiled.push(...(input.internalRouters ?? []));
   // A router disabled after it was placed (e.g. a later error) must not serve.
   const serving = compiled.filter((r) => r.name.endsWith('@internal') || status.routers[r.name]?.status !== 'disabled');
   const built = services.built();

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { readFile } from 'node:fs/promises';
 import { renderReference } from '../../scripts/config-reference.js';
+import { renderErrors } from '../../scripts/errors-reference.js';
 
 // The configuration reference is generated from the schemas; it must not drift from them.
 t.test('docs/configuration/reference.md matches the schemas', async (t) => {
@@ -13,4 +14,9 @@ t.test('the reference documents the keys users look for', async (t) => {
   for (const key of ['entryPoints.<name>.address', 'providers.file.directory', 'http.routers.<name>.rule', 'http.services.<name>.loadBalancer.servers[].url', 'http.middlewares.<name>.chain.middlewares']) {
     t.match(reference, `\`${key}\``, key);
   }
+});
+
+t.test('docs/errors.md matches the error catalog', async (t) => {
+  const written = await readFile(new URL('../../docs/errors.md', import.meta.url), 'utf8');
+  t.equal(written, renderErrors(), 'run `npm run docs` to regenerate it');
 });

@@ -43,3 +43,20 @@ t.test('readiness waits for every provider and ping does not', async (t) => {
   }
   t.equal(status, 200, '/ready answers 200 once every provider delivered');
 });
+
+t.test('ping can be served on a public entry point, ahead of every user router', async (t) => {
+  const gw = await startTestGateway({
+    static: { ping: { entryPoint: 'web' } },
+    dynamic: { 'all.yaml': { http: { routers: { all: { rule: 'PathPrefix(`/`)', service: 'none', priority: 1000 } }, services: { none: { loadBalancer: { servers: [] } } } } } },
+  });
+  t.teardown(() => gw.close());
+  const ping = await fetch(gw.url('/ping'));
+  t.equal(ping.status, 200);
+  t.equal(await ping.text(), 'OK');
+  const internal = await fetch(gw.url('/ping', 'switchyard'));
+  t.equal(internal.status, 404, 'and no longer on the internal entry point');
+  await internal.text();
+  const other = await fetch(gw.url('/other'));
+  t.equal(other.status, 503, 'other paths still reach the user router');
+  await other.text();
+});

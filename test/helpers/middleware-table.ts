@@ -1,8 +1,7 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import http, { type IncomingHttpHeaders } from 'node:http';
 import type { MiddlewareDefinition } from '../../src/middleware/definition.js';
 import type { Backend } from './backends.js';
 import { startTestGateway, type TestGateway } from './gateway-harness.js';
-import { httpRequest } from './raw-http.js';
 import { startEchoBackend, type Echo } from './traffic-control.js';
 
 /** What a client saw; `echo` is what the echo back end received when the request reached it. */
@@ -45,8 +44,8 @@ export async function startCaseGateway(
     backend,
     async send(route, path, options = {}) {
       const headers = { host: `${route}.test`, ...options.headers };
-      const res = await httpRequest(gw.url(path, options.entryPoint), { method: options.method ?? 'GET', headers });
-      const body = res.body.toString();
+      const res = await request(gw.port(options.entryPoint), path, options.method ?? 'GET', headers);
+      const body = res.body;
       const fromBackend = res.status === 200 && String(res.headers['content-type']).startsWith('application/json');
       return { status: res.status, headers: res.headers, body, ...(fromBackend ? { echo: JSON.parse(body) as Echo } : {}) };
     },
@@ -55,4 +54,19 @@ export async function startCaseGateway(
       await backend.close();
     },
   };
+}
+
+/** Sends the path byte for byte (a URL string would have its dot segments resolved by the client). */
+function request(port: number, path: string, method: string, headers: Record<string, string>): Promise<{ status: number; headers: IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path, method, headers, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }

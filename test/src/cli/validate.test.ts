@@ -63,6 +63,15 @@ const cases: Array<{ name: string; files: Record<string, string>; code: number; 
     output: [/router "api@file" \(rule\.yaml\): rule/],
   },
   {
+    name: 'a router using an invalid service says the service is invalid, not missing',
+    files: {
+      'switchyard.yaml': STATIC,
+      'dyn/inv.yaml': 'http:\n  routers:\n    api:\n      rule: Path(`/api`)\n      service: api\n  services:\n    api:\n      loadBalancer:\n        servers:\n          - url: ftp://x\n',
+    },
+    code: 1,
+    output: [/service "api@file" \(inv\.yaml\): loadBalancer\.servers\[0\]\.url/, /service "api@file" is invalid \(see its own error\)/],
+  },
+  {
     name: 'references to missing services, middlewares and entry points are reported',
     files: {
       'switchyard.yaml': STATIC,

@@ -7,6 +7,7 @@ interface Echo {
   method: string;
   url: string;
   headers: IncomingHttpHeaders;
+  trailers: Record<string, string | undefined>;
   body: string;
 }
 
@@ -15,7 +16,7 @@ async function echoBackend(): Promise<Backend> {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      const echo: Echo = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() };
+      const echo: Echo = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, trailers: req.trailers, body: Buffer.concat(chunks).toString() };
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify(echo));
     });
@@ -118,6 +119,14 @@ t.test('an odd Transfer-Encoding is re-framed as plain chunked with the body int
   const { echo } = await through(t, 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: ,chunked\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\n\r\n');
   t.equal(echo.headers['transfer-encoding'], 'chunked');
   t.equal(echo.body, 'abc');
+});
+
+t.test('request trailers are never forwarded, so a forwarding header cannot be smuggled in one', async (t) => {
+  const { echo } = await through(t, 'POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTrailer: X-Forwarded-For\r\nConnection: close\r\n\r\n3\r\nabc\r\n0\r\nX-Forwarded-For: 6.6.6.6\r\nX-Real-Ip: 6.6.6.6\r\n\r\n');
+  t.equal(echo.body, 'abc');
+  t.same(echo.trailers, {});
+  t.equal(echo.headers.trailer, undefined);
+  t.equal(echo.headers['x-forwarded-for'], '127.0.0.1');
 });
 
 t.test('a chunked DELETE body survives http-proxy-3 DELETE handling', async (t) => {
