@@ -7,6 +7,7 @@ import { startInternalServer } from './internal/internal-server.js';
 import { createForwarder } from './proxy/forward.js';
 import { createConfigWatcher, type AppliedConfiguration } from './provider/watcher.js';
 import type { Provider } from './provider/provider.js';
+import type { Service } from './services/service.js';
 import type { MiddlewareRegistry } from './middleware/registry.js';
 import type { ProviderRegistry } from './provider/registry.js';
 import { builtinMiddlewares, builtinProviders } from './builtins.js';
@@ -18,6 +19,10 @@ import { entryPointViews, servedEntryPoints } from './gateway-entry-points.js';
 import { syError } from './errors.js';
 import { pingRouter } from './internal/ping-router.js';
 import { reportElementErrors } from './runtime/report-errors.js';
+import type { GatewayView } from './gateway-view.js';
+import { createObservability } from './observability/index.js';
+import { createApi } from './api/index.js';
+import { combineObservers, type RequestObserver } from './observability/observer.js';
 
 /** What starting a gateway needs. */
 export interface GatewayOptions {
@@ -29,6 +34,8 @@ export interface GatewayOptions {
   providers?: ProviderRegistry;
   /** Providers created by the caller (tests, embedding), in addition to the configured ones. */
   extraProviders?: Provider[];
+  /** Request observers added by the caller, besides the configured metrics, access logs and tracing. */
+  observers?: RequestObserver[];
 }
 
 /** A running gateway. */
@@ -39,8 +46,10 @@ export interface Gateway {
   version(): number;
   table(): RoutingTable | undefined;
   ready(): boolean;
-  /** Emits `applied` with the new version after every swap. */
+  /** Emits `applied` with an AppliedEvent after every swap. */
   events: EventEmitter;
+  /** The read-only view the API and observability use. */
+  view: GatewayView;
   waitForVersion(version: number, timeoutMs?: number): Promise<void>;
   shutdown(): Promise<void>;
 }
@@ -59,6 +68,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let current: (TableLease & { generation: number; retired?: boolean }) | undefined;
   let terminating = false;
   let reported = new Set<string>();
+  let internalServices: Record<string, Service> = {};
   const ping = config.ping;
   const internalRouters = ping && ping.entryPoint !== INTERNAL_ENTRY_POINT && !ping.manualRouting ? [pingRouter(ping.entryPoint, ping.terminatingStatusCode, () => terminating)] : [];
 
@@ -74,7 +84,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     try {
       table = compile(
         { version: applied.version, config: applied.config, errors: applied.errors, entryPoints: views, internalRouters },
-        { registry, forwarder, state, log, defaultTransport, internal: {} },
+        { registry, forwarder, state, log, defaultTransport, internal: internalServices },
       );
     } catch (error) {
       log.error({ err: error, version: applied.version }, 'configuration could not be compiled; the previous routing table stays');
@@ -85,7 +95,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     for (const error of applied.errors.filter((e) => !e.name)) log.error({ version: applied.version }, error.message);
     const previous = current;
     current = { table, active: 0, generation };
-    events.emit('applied', applied.version);
+    events.emit('applied', { version: applied.version, table, applied, previous: previous?.table });
     if (previous) {
       previous.retired = true;
       retireIfDrained(previous);
@@ -94,6 +104,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   const providers = [...createProviders(config, providerTypes, options.baseDir, log), ...(options.extraProviders ?? [])];
   const watcher = createConfigWatcher({ providers, middlewares: registry, throttleMs: config.providers.providersThrottleDuration, log, onConfiguration: apply });
+  const view: GatewayView = {
+    config,
+    table: () => current?.table,
+    version: () => current?.table.version ?? 0,
+    ready: () => watcher.ready() && current !== undefined,
+    providerStates: () => watcher.providerStates(),
+    events,
+    startedAt: new Date().toISOString(),
+  };
+  const observability = createObservability(view, log);
+  const api = config.api ? createApi(view, log) : undefined;
+  internalServices = api?.services ?? {};
+  const observer = combineObservers([...observability.observers, ...(options.observers ?? [])], (error) => log.warn({ err: error }, 'request observer failed'));
 
   const entryPoints: EntryPoint[] = servedEntryPoints(config).map((ep) =>
     createEntryPoint({
@@ -108,6 +131,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       keepAliveMaxRequests: ep.transport.keepAliveMaxRequests,
       keepAliveMaxTime: ep.transport.keepAliveMaxTime,
       current: () => current,
+      ...(observer ? { observer } : {}),
       release: (lease) => {
         lease.active--;
         retireIfDrained(lease as TableLease & { generation: number; retired?: boolean });
@@ -121,7 +145,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     ? await startInternalServer({
         address: internalEp.address,
         ping: config.ping?.entryPoint === INTERNAL_ENTRY_POINT ? config.ping : undefined,
-        state: { terminating: () => terminating, ready: () => watcher.ready() && current !== undefined },
+        state: { terminating: () => terminating, ready: view.ready },
+        plugins: [observability.register, ...(api && config.api?.insecure ? [api.register] : [])],
         log,
       })
     : undefined;
@@ -138,12 +163,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (!ep) throw new Error(`no entry point "${name}"`);
       return ep.port();
     },
-    version: () => current?.table.version ?? 0,
-    table: () => current?.table,
-    ready: () => watcher.ready() && current !== undefined,
+    view,
+    version: view.version,
+    table: view.table,
+    ready: view.ready,
     async waitForVersion(version, timeoutMs = 10_000) {
       const deadline = AbortSignal.timeout(timeoutMs);
-      while ((current?.table.version ?? 0) < version) await once(events, 'applied', { signal: deadline });
+      while (view.version() < version) await once(events, 'applied', { signal: deadline });
     },
     async shutdown() {
       terminating = true;
@@ -153,6 +179,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       await watcher.stop();
       await Promise.all(entryPoints.map((ep) => ep.shutdown(config.entryPoints[ep.name]!.transport.lifeCycle.graceTimeOut)));
       await internal?.close();
+      await observability.close();
+      await api?.close();
       await current?.table.close();
       await state.close();
       forwarder.close();

@@ -8,6 +8,7 @@ import { notFound, type RoutingTable } from '../routing/table.js';
 import type { Logger } from '../log.js';
 import { prepareRequest } from './prepare-request.js';
 import { removeConnectionListed } from './connection-listed.js';
+import type { RequestObserver } from '../observability/observer.js';
 import { parseAddress } from './listen-address.js';
 
 /** A routing table plus the count of requests still running on it (so it is closed only once drained). */
@@ -31,6 +32,8 @@ export interface EntryPointOptions {
   keepAliveMaxRequests: number;
   keepAliveMaxTime: number;
   current: () => TableLease | undefined;
+  /** Metrics, access logs and tracing watch every request here. */
+  observer?: RequestObserver;
   release: (lease: TableLease) => void;
   log: Logger;
 }
@@ -71,6 +74,7 @@ export function createEntryPoint(options: EntryPointOptions): EntryPoint {
     const ctx = prepared.ctx;
     if (upgrade) ctx.upgrade = upgrade;
     setContext(req, ctx);
+    options.observer?.onRequest(req, res, ctx);
     applyForwardedHeaders(req, ctx, { trusted: isTrusted(ctx.remoteAddr, options.trustedIPs, options.insecureForwardedHeaders) });
     removeConnectionListed(req.headers, keepConnectionListed);
     const lease = options.current();
@@ -110,6 +114,7 @@ export function createEntryPoint(options: EntryPointOptions): EntryPoint {
   };
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => dispatch(req, res));
+  if (options.observer?.onConnection) server.on('connection', (socket: Socket) => options.observer!.onConnection!(name, socket));
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));

@@ -1,4 +1,4 @@
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { Server } from 'node:http';
 import type { Logger } from '../log.js';
 import { parseAddress } from '../entrypoint/listen-address.js';
@@ -15,6 +15,8 @@ export interface InternalServerOptions {
   ping: { terminatingStatusCode: number } | undefined;
   state: InternalState;
   log: Logger;
+  /** Features that add routes here: the API and dashboard, metrics. */
+  plugins?: Array<(app: FastifyInstance) => void>;
 }
 
 /** The running internal server. */
@@ -49,6 +51,7 @@ export async function startInternalServer(options: InternalServerOptions): Promi
       return reply.code(ready ? 200 : 503).type('text/plain').send(ready ? 'READY' : 'NOT READY');
     },
   });
+  for (const plugin of options.plugins ?? []) plugin(app);
   const { host, port } = parseAddress(options.address);
   await app.listen({ port, host: host ?? '::' });
   return { server: app.server, close: () => app.close() };
