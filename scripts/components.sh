@@ -7,6 +7,8 @@ while read -r cmd pkg; do
   [ -n "$cmd" ] || continue
   command -v "$cmd" >/dev/null 2>&1 || needed+=("$pkg")
 done <<'LIST'
+chromium chromium
+redis-server redis-server
 LIST
 [ ${#needed[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
