@@ -6,7 +6,7 @@ import { Exchange } from './exchange.js';
 import type { ForwardOptions, ForwardOutcome, ForwardTarget, Forwarder } from './forwarder.js';
 import { hasUnsupportedTransferCoding, requestFraming } from './framing.js';
 import { isReplayable, outgoingHeaders, outgoingPath, proxyOptions, withOutgoingRequest } from './outgoing-request.js';
-import { relayResponse } from './response-relay.js';
+import { relayEarlyHints, relayResponse } from './response-relay.js';
 import { classifyUpstreamError, sendGatewayError, statusFor } from './upstream-errors.js';
 import { createUpgradeForwarder } from './websocket.js';
 
@@ -57,6 +57,7 @@ export function createForwarder(forwarderOptions: ForwarderOptions = {}): Forwar
       sendGatewayError(res, 502);
       p.ex.fail('bad-response');
     });
+    proxyReq.on('information', (info) => relayEarlyHints(info, res));
     p.ex.armHeaderTimeout(proxyReq, p.options.transport.responseHeaderTimeout);
   });
   proxy.on('proxyRes', (proxyRes: IncomingMessage, req: IncomingMessage, res: ServerResponse) => {

@@ -1,4 +1,4 @@
-import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { IncomingMessage, InformationEvent, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Exchange } from './exchange.js';
 import { canonicalContentLength, hasUnsupportedTransferCoding } from './framing.js';
 import { stripHopByHop } from './hop-by-hop.js';
@@ -24,6 +24,17 @@ export function responseHeaders(proxyRes: IncomingMessage): OutgoingHttpHeaders 
   return headers;
 }
 
+/** Relays a server's `103 Early Hints` (its Link fields) before the final response, as Go's ReverseProxy does for 1xx. */
+export function relayEarlyHints(info: InformationEvent, res: ServerResponse): void {
+  const link = info.headers.link;
+  if (info.statusCode !== 103 || !link || res.headersSent || res.destroyed) return;
+  try {
+    res.writeEarlyHints({ link });
+  } catch {
+    // A hint is optional: a client that cannot take it still gets the final response.
+  }
+}
+
 function isEventStream(headers: OutgoingHttpHeaders): boolean {
   const type = headers['content-type'];
   return typeof type === 'string' && type.toLowerCase().startsWith('text/event-stream');
@@ -44,6 +55,10 @@ export function relayResponse(proxyRes: IncomingMessage, res: ServerResponse, ex
     return;
   }
   const headers = responseHeaders(proxyRes);
+  // writeHead replaces a header set earlier with setHeader; cookies set by the gateway (sticky
+  // sessions, middlewares) must be kept next to the server's own.
+  const own = res.getHeader('set-cookie');
+  if (own !== undefined) headers['set-cookie'] = [...asList(own), ...asList(headers['set-cookie'])];
   try {
     // HTTP/2 has no reason phrase (RFC 9113 §8.3.2); Node warns when one is given.
     const reason = res.req?.httpVersionMajor === 1 ? proxyRes.statusMessage : undefined;
@@ -73,4 +88,9 @@ export function relayResponse(proxyRes: IncomingMessage, res: ServerResponse, ex
   });
   res.on('finish', () => ex.settle({ status, responded: true }));
   proxyRes.pipe(res);
+}
+
+function asList(value: number | string | string[] | undefined): string[] {
+  if (value === undefined) return [];
+  return Array.isArray(value) ? value : [String(value)];
 }

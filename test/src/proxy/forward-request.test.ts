@@ -101,6 +101,7 @@ const hopCases: Array<[string, string, string[], Record<string, string>]> = [
   ],
   ['standard hop-by-hop fields are removed', 'Connection: close\r\nKeep-Alive: timeout=5\r\nTE: trailers\r\nProxy-Connection: keep-alive\r\nUpgrade: h2c', ['keep-alive', 'te', 'proxy-connection', 'upgrade'], {}],
   ['Expect is answered by the gateway and not forwarded', 'Connection: close\r\nExpect: 100-continue\r\nContent-Length: 2\r\n\r\nhi', ['expect'], { 'content-length': '2' }],
+  ['a Connection token naming Content-Length or Host cannot break framing or routing', 'Connection: close, Content-Length, Host\r\nContent-Length: 3\r\n\r\nabc', [], { 'content-length': '3' }],
   ['a Content-Length with leading zeros is forwarded as its canonical decimal', 'Connection: close\r\nContent-Length: 003\r\n\r\nabc', [], { 'content-length': '3' }],
 ];
 for (const [name, extra, absent, present] of hopCases) {
@@ -112,6 +113,7 @@ for (const [name, extra, absent, present] of hopCases) {
     for (const key of absent) t.equal(echo.headers[key], undefined, `${key} absent`);
     for (const [key, value] of Object.entries(present)) t.equal(echo.headers[key], value, `${key} present`);
     t.equal(echo.headers.connection, 'keep-alive', 'the gateway speaks keep-alive to the server on its own terms');
+    t.ok(echo.headers.host, 'Host is always sent');
   });
 }
 

@@ -1,7 +1,8 @@
 import t from 'tap';
 import http from 'node:http';
 import { once } from 'node:events';
-import { startBackend } from '../../helpers/backends.js';
+import type { Socket } from 'node:net';
+import { rawRequest, startBackend, startRawBackend } from '../../helpers/backends.js';
 import { startHarness } from '../../helpers/forward-harness.js';
 
 const MiB = 1024 * 1024;
@@ -139,4 +140,18 @@ t.test('a 204 response reaches the client without Content-Length', async (t) => 
   const response = await fetch(harness.url);
   t.equal(response.status, 204);
   t.equal(response.headers.get('content-length'), null);
+});
+
+t.test('103 Early Hints from the server reach the client before the final response', async (t) => {
+  const backend = await startRawBackend((socket: Socket) =>
+    socket.write('HTTP/1.1 103 Early Hints\r\nLink: </app.css>; rel=preload; as=style\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'),
+  );
+  const harness = await startHarness({ target: backend.url });
+  t.teardown(async () => {
+    await harness.close();
+    await backend.close();
+  });
+  const result = await rawRequest(harness.port, 'GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+  t.match(result.text, /^HTTP\/1\.1 103 Early Hints\r\n[Ll]ink: <\/app\.css>; rel=preload; as=style\r\n\r\nHTTP\/1\.1 200 OK/);
+  t.match(result.text, /\r\n\r\nok$/);
 });

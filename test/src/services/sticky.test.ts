@@ -84,7 +84,7 @@ t.test('a cookie naming a server that is gone is rebalanced, and a v2-style raw 
 });
 
 // Todo until the forwarder merges Set-Cookie: relayResponse's res.writeHead(status, headers) replaces what a service set with res.setHeader.
-t.test('the sticky cookie is kept next to cookies the server sets', { todo: 'forwarder replaces Set-Cookie set before forwarding' }, async (t) => {
+t.test('the sticky cookie is kept next to cookies the server sets', async (t) => {
   const backends = await startBackendPool(1);
   const harness = await startServiceHarness();
   t.teardown(async () => {
