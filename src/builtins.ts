@@ -8,13 +8,37 @@ import { contentTypeMiddleware } from '../middlewares/content-type.js';
 import { errorsMiddleware } from '../middlewares/errors/index.js';
 import { faultInjectionMiddleware } from '../middlewares/fault-injection.js';
 import { timeoutMiddleware } from '../middlewares/timeout.js';
+import { addPrefixMiddleware } from '../middlewares/add-prefix.js';
+import { stripPrefixMiddleware } from '../middlewares/strip-prefix.js';
+import { stripPrefixRegexMiddleware } from '../middlewares/strip-prefix-regex.js';
+import { replacePathMiddleware } from '../middlewares/replace-path.js';
+import { replacePathRegexMiddleware } from '../middlewares/replace-path-regex.js';
+import { redirectSchemeMiddleware } from '../middlewares/redirect-scheme.js';
+import { redirectRegexMiddleware } from '../middlewares/redirect-regex.js';
+import { headersMiddleware } from '../middlewares/headers/index.js';
 
 // The one file in src/ that imports from middlewares/ and providers/ (DESIGN.md, Layout).
 
 /** A middleware registry holding every built-in middleware type. */
 export function builtinMiddlewares(): MiddlewareRegistry {
   const registry = new MiddlewareRegistry();
-  for (const definition of [chainMiddleware, compressMiddleware, contentTypeMiddleware, errorsMiddleware, faultInjectionMiddleware, timeoutMiddleware]) {
+  const definitions = [
+    chainMiddleware,
+    addPrefixMiddleware,
+    stripPrefixMiddleware,
+    stripPrefixRegexMiddleware,
+    replacePathMiddleware,
+    replacePathRegexMiddleware,
+    redirectSchemeMiddleware,
+    redirectRegexMiddleware,
+    headersMiddleware,
+    compressMiddleware,
+    contentTypeMiddleware,
+    errorsMiddleware,
+    faultInjectionMiddleware,
+    timeoutMiddleware,
+  ];
+  for (const definition of definitions) {
     registry.register(definition as MiddlewareDefinition);
   }
   return registry;

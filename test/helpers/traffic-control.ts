@@ -32,7 +32,7 @@ export interface ConfigErrorCase {
 
 /**
  * For each case, writes a router using a middleware with the case's options and checks that the
- * middleware is disabled with the error, its router is disabled (404) and `/ok` keeps serving.
+ * middleware is disabled with the error, its router is disabled (404) and `/zz-ok` keeps serving.
  */
 export async function checkConfigErrors(t: Test, gw: TestGateway, backendUrl: string, cases: ConfigErrorCase[]): Promise<void> {
   for (const c of cases) {
@@ -40,8 +40,8 @@ export async function checkConfigErrors(t: Test, gw: TestGateway, backendUrl: st
       await gw.writeDynamic('bad.yaml', {
         http: {
           routers: {
-            ok: { rule: 'Path(`/ok`)', service: 'ok' },
-            bad: { rule: 'Path(`/bad`)', service: 'ok', middlewares: ['bad'] },
+            ok: { rule: 'Path(`/zz-ok`)', service: 'ok' },
+            bad: { rule: 'Path(`/zz-broken`)', service: 'ok', middlewares: ['bad'] },
           },
           middlewares: { bad: c.config },
           services: { ok: { loadBalancer: { servers: [{ url: backendUrl }] } } },
@@ -52,8 +52,8 @@ export async function checkConfigErrors(t: Test, gw: TestGateway, backendUrl: st
       t.equal(mw?.status, 'disabled', 'the middleware is disabled');
       t.match((mw?.error ?? []).join('\n'), c.error, 'with the error');
       t.equal(status.routers['bad@file']?.status, 'disabled', 'its router is disabled');
-      t.equal((await fetch(gw.url('/bad'))).status, 404, 'its router does not serve');
-      t.equal((await fetch(gw.url('/ok'))).status, 200, 'an unrelated router keeps serving');
+      t.equal((await fetch(gw.url('/zz-broken'))).status, 404, 'its router does not serve');
+      t.equal((await fetch(gw.url('/zz-ok'))).status, 200, 'an unrelated router keeps serving');
     });
   }
 }

@@ -1,0 +1,50 @@
+import { defineMiddleware } from '../../src/middleware/definition.js';
+import { sendPlain } from '../path/rewrite.js';
+import { createCors } from './cors.js';
+import { applyRequestHeaders, applyResponseHeaders, checkHeaderMap } from './custom.js';
+import { onResponseHead } from './on-head.js';
+import { HeadersSchema } from './schema.js';
+import { createSecurity } from './security.js';
+
+const DEPRECATED = ['featurePolicy', 'sslRedirect', 'sslTemporaryRedirect', 'sslHost', 'sslForceHost'] as const;
+
+/** `headers`: custom request and response headers, CORS (with preflight answers) and security headers. */
+export const headersMiddleware = defineMiddleware({
+  type: 'headers',
+  schema: HeadersSchema,
+  create(config, next, ctx) {
+    // Traefik refuses a headers middleware that sets nothing.
+    if (Object.keys(config).length === 0) throw new Error('no header option is set');
+    checkHeaderMap('customRequestHeaders', config.customRequestHeaders);
+    checkHeaderMap('customResponseHeaders', config.customResponseHeaders);
+    for (const key of DEPRECATED) {
+      if (config[key] !== undefined) ctx.log.warn({ middleware: ctx.name, option: key }, `headers.${key} is deprecated and ignored`);
+    }
+    const cors = createCors(config);
+    const security = createSecurity(config);
+    const requestHeaders = config.customRequestHeaders ?? {};
+    const responseHeaders = config.customResponseHeaders ?? {};
+    const changesResponses = security.setsHeaders || cors.enabled || Object.keys(responseHeaders).length > 0;
+    return (req, res) => {
+      if (!security.hostAllowed(req)) return sendPlain(req, res, 400, 'Bad Host');
+      const preflight = cors.isPreflight(req);
+      // Security headers first, so custom response headers can override or remove them, as in Traefik.
+      if (changesResponses) {
+        onResponseHead(res, () => {
+          security.responseHeaders(req, res);
+          applyResponseHeaders(res, responseHeaders);
+          if (preflight) cors.preflightHeaders(req, res);
+          else cors.responseHeaders(req, res);
+        });
+      }
+      if (preflight) {
+        // The preflight is answered here and never reaches the server (Fetch standard §3.2.2).
+        res.writeHead(200, { 'content-length': '0' });
+        res.end();
+        return;
+      }
+      applyRequestHeaders(req, requestHeaders);
+      return next(req, res);
+    };
+  },
+});
