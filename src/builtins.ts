@@ -16,6 +16,10 @@ import { replacePathRegexMiddleware } from '../middlewares/replace-path-regex.js
 import { redirectSchemeMiddleware } from '../middlewares/redirect-scheme.js';
 import { redirectRegexMiddleware } from '../middlewares/redirect-regex.js';
 import { headersMiddleware } from '../middlewares/headers/index.js';
+import { basicAuthMiddleware } from '../middlewares/basic-auth.js';
+import { digestAuthMiddleware } from '../middlewares/digest-auth.js';
+import { forwardAuthMiddleware } from '../middlewares/forward-auth/index.js';
+import { ipAllowListMiddleware, ipWhiteListMiddleware } from '../middlewares/ip-allow-list.js';
 
 // The one file in src/ that imports from middlewares/ and providers/ (DESIGN.md, Layout).
 
@@ -32,6 +36,11 @@ export function builtinMiddlewares(): MiddlewareRegistry {
     redirectSchemeMiddleware,
     redirectRegexMiddleware,
     headersMiddleware,
+    basicAuthMiddleware,
+    digestAuthMiddleware,
+    forwardAuthMiddleware,
+    ipAllowListMiddleware,
+    ipWhiteListMiddleware,
     compressMiddleware,
     contentTypeMiddleware,
     errorsMiddleware,

@@ -23,6 +23,10 @@ export interface RequestContext {
   start: number;
   /** Set for WebSocket upgrades: the client socket and the bytes read past the headers. */
   upgrade?: { socket: Duplex; head: Buffer };
+  /** X-Forwarded-For as the request brought it (empty from untrusted peers), before the gateway appended the peer; what ipStrategy reads, as in Traefik. */
+  forwardedFor?: string[];
+  /** The user an authentication middleware verified, for access logs. */
+  clientUsername?: string;
   /** Filled as the request travels: for logs, metrics and the API. */
   routerName?: string;
   serviceName?: string;

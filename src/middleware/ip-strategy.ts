@@ -16,7 +16,10 @@ export const IpStrategySchema = Type.Object(
 /** The options of an IP strategy. */
 export type IpStrategyConfig = Static<typeof IpStrategySchema>;
 
+// The list as the request brought it: the peer the entry point appends is not a hop to count (Traefik).
 function xffList(req: IncomingMessage): string[] {
+  const received = getContext(req).forwardedFor;
+  if (received) return received;
   const raw = req.headers['x-forwarded-for'];
   const joined = Array.isArray(raw) ? raw.join(',') : (raw ?? '');
   return joined.split(',').map((s) => s.trim()).filter(Boolean);

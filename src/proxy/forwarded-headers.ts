@@ -95,6 +95,7 @@ export function applyForwardedHeaders(req: ForwardedHeadersTarget, ctx: RequestC
   if (!headers['x-forwarded-server']) headers['x-forwarded-server'] = options.serverName ?? serverHostname;
   const prior = headers['x-forwarded-for'];
   const joined = Array.isArray(prior) ? prior.join(', ') : prior;
+  ctx.forwardedFor ??= joined ? joined.split(',').map((s) => s.trim()).filter(Boolean) : [];
   headers['x-forwarded-for'] = joined ? `${joined}, ${peer}` : peer;
 }
 

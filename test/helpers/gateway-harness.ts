@@ -1,4 +1,4 @@
-import { mkdtemp, writeFile, rm, mkdir } from 'node:fs/promises';
+import { mkdtemp, writeFile, rm, mkdir, rename } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { stringify } from 'yaml';
@@ -63,7 +63,10 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     url: (p = '/', ep = 'web') => `http://127.0.0.1:${gateway.port(ep)}${p}`,
     async writeDynamic(name, content, opts = {}) {
       const before = gateway.version();
-      await writeFile(path.join(dir, 'dynamic', name), typeof content === 'string' ? content : stringify(content));
+      // Write then rename, as editors and config management do, so no read sees a half-written file.
+      const target = path.join(dir, 'dynamic', name);
+      await writeFile(`${target}.tmp-${process.pid}`, typeof content === 'string' ? content : stringify(content));
+      await rename(`${target}.tmp-${process.pid}`, target);
       if (opts.wait !== false) await gateway.waitForVersion(before + 1);
     },
     async close() {

@@ -1,0 +1,63 @@
+import { Type } from '@sinclair/typebox';
+import { STATUS_CODES } from 'node:http';
+import { BlockList, isIP } from 'node:net';
+import { defineMiddleware, type MiddlewareDefinition } from '../src/middleware/definition.js';
+import { IpStrategySchema, createIpStrategy } from '../src/middleware/ip-strategy.js';
+
+const schema = Type.Object(
+  {
+    sourceRange: Type.Array(Type.String(), { minItems: 1, description: 'Allowed client addresses: IPv4/IPv6 addresses or CIDR ranges. Required.' }),
+    ipStrategy: Type.Optional(IpStrategySchema),
+    rejectStatusCode: Type.Optional(Type.Integer({ description: 'Status answered to clients outside sourceRange. Default 403.' })),
+  },
+  { additionalProperties: false },
+);
+
+/** Builds the allowed ranges; throws naming the first entry that is not an address or CIDR. */
+export function parseSourceRange(entries: string[], key = 'sourceRange'): BlockList {
+  const list = new BlockList();
+  entries.forEach((entry, i) => {
+    const text = entry.trim();
+    const slash = text.indexOf('/');
+    const address = slash < 0 ? text : text.slice(0, slash);
+    const family = isIP(address);
+    const bitsText = slash < 0 ? undefined : text.slice(slash + 1);
+    const max = family === 6 ? 128 : 32;
+    const bits = bitsText === undefined ? max : /^\d{1,3}$/.test(bitsText) ? Number(bitsText) : NaN;
+    if (!family || !(bits >= 0 && bits <= max)) throw new Error(`${key}[${i}]: "${entry}" is not an IP address or CIDR range`);
+    list.addSubnet(address, bits, family === 6 ? 'ipv6' : 'ipv4');
+  });
+  return list;
+}
+
+function allowed(list: BlockList, ip: string): boolean {
+  // An IPv4-mapped IPv6 client matches IPv4 ranges, as Go's IPNet.Contains does.
+  const plain = /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(ip) ? ip.slice(7) : ip;
+  const family = isIP(plain);
+  return family !== 0 && list.check(plain, family === 6 ? 'ipv6' : 'ipv4');
+}
+
+function createAllowList(type: string): MiddlewareDefinition<typeof schema> {
+  return defineMiddleware({
+    type,
+    schema,
+    create(config, next) {
+      const list = parseSourceRange(config.sourceRange);
+      const status = config.rejectStatusCode || 403;
+      if (status < 200 || status > 599 || !STATUS_CODES[status]) throw new Error(`rejectStatusCode: invalid HTTP status code ${status}`);
+      const clientIp = createIpStrategy(config.ipStrategy);
+      const body = STATUS_CODES[status]!;
+      return (req, res) => {
+        if (allowed(list, clientIp(req))) return next(req, res);
+        res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
+        res.end(body);
+      };
+    },
+  });
+}
+
+/** `ipAllowList`: lets through only clients whose address (chosen by ipStrategy) is in sourceRange. */
+export const ipAllowListMiddleware = createAllowList('ipAllowList');
+
+/** `ipWhiteList`: Traefik's deprecated name for ipAllowList, with the same behaviour. */
+export const ipWhiteListMiddleware = createAllowList('ipWhiteList');
