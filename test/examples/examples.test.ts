@@ -41,3 +41,31 @@ t.test('failover moves to the backup when the primary fails its health check, an
   example.backends[0] = revived;
   t.ok(await waitFor('demo-1'), 'the primary takes over again once it is UP');
 });
+
+t.test('middlewares-tour shows each middleware in front of the demo servers', async (t) => {
+  const example = await bootExample('middlewares-tour');
+  t.teardown(() => example.close());
+  const status = example.gateway.table()!.status;
+  t.same(Object.values(status.middlewares).filter((m) => m.status !== 'enabled').map((m) => m.name), [], 'every middleware is enabled');
+
+  const api = await fetch(example.url('/api/users'), { headers: { Origin: 'https://app.example.com' } });
+  const body = (await api.json()) as { url: string };
+  t.equal(body.url, '/users', 'stripPrefix removed /api');
+  t.equal(api.headers.get('access-control-allow-origin'), 'https://app.example.com', 'CORS allows the listed origin');
+  t.equal(api.headers.get('x-frame-options'), 'DENY', 'the entry point middleware added security headers');
+
+  const anonymous = await fetch(example.url('/admin'));
+  t.equal(anonymous.status, 401, 'basicAuth asks for a user');
+  await anonymous.text();
+  const admin = await fetch(example.url('/admin'), { headers: { Authorization: `Basic ${Buffer.from('admin:switchyard').toString('base64')}` } });
+  t.equal(admin.status, 200, 'and lets the right one in');
+  await admin.text();
+
+  const old = await fetch(example.url('/old/page?x=1'), { redirect: 'manual' });
+  t.equal(old.status, 301, 'redirectRegex answers permanently');
+  t.match(old.headers.get('location') ?? '', /\/new\/page\?x=1$/);
+
+  const site = await fetch(example.url('/index.html'), { headers: { 'Accept-Encoding': 'gzip' } });
+  t.equal(site.headers.get('content-encoding'), 'gzip', 'compress encodes what the client accepts');
+  t.match(await site.text(), /"server": "demo-/, 'and the body still decodes');
+});
