@@ -20,6 +20,11 @@ import { basicAuthMiddleware } from '../middlewares/basic-auth.js';
 import { digestAuthMiddleware } from '../middlewares/digest-auth.js';
 import { forwardAuthMiddleware } from '../middlewares/forward-auth/index.js';
 import { ipAllowListMiddleware, ipWhiteListMiddleware } from '../middlewares/ip-allow-list.js';
+import { rateLimitMiddleware } from '../middlewares/rate-limit/index.js';
+import { inFlightReqMiddleware } from '../middlewares/in-flight-req.js';
+import { retryMiddleware } from '../middlewares/retry/index.js';
+import { circuitBreakerMiddleware } from '../middlewares/circuit-breaker/index.js';
+import { bufferingMiddleware } from '../middlewares/buffering.js';
 
 // The one file in src/ that imports from middlewares/ and providers/ (DESIGN.md, Layout).
 
@@ -41,6 +46,11 @@ export function builtinMiddlewares(): MiddlewareRegistry {
     forwardAuthMiddleware,
     ipAllowListMiddleware,
     ipWhiteListMiddleware,
+    rateLimitMiddleware,
+    inFlightReqMiddleware,
+    retryMiddleware,
+    circuitBreakerMiddleware,
+    bufferingMiddleware,
     compressMiddleware,
     contentTypeMiddleware,
     errorsMiddleware,
