@@ -9,6 +9,9 @@ while read -r cmd pkg; do
 done <<'LIST'
 chromium chromium
 redis-server redis-server
+etcd etcd-server
+etcdctl etcd-client
+pebble pebble
 LIST
 [ ${#needed[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
