@@ -3,10 +3,12 @@ import type { Matcher, MatchRequest } from './match-request.js';
 import { ArgumentError, MATCHER_NAMES, MATCHERS } from './matchers.js';
 import { parseRule, type RuleNode } from './parser.js';
 import { RuleError, RuleFault } from './rule-error.js';
+import { createExplainer, type RuleExplanation } from './explain.js';
 
 export { canonicalHost } from './host.js';
 export type { MatchRequest } from './match-request.js';
 export { RuleError } from './rule-error.js';
+export type { RuleExplanation } from './explain.js';
 
 /** A rule compiled into a predicate, with the hosts it is restricted to for indexing. */
 export interface CompiledRule {
@@ -14,6 +16,8 @@ export interface CompiledRule {
   match(req: MatchRequest): boolean;
   /** Exact hosts (canonical) this rule can only match, for indexing; wildcards like '*.example.com' included as-is; null when the rule can match any host. */
   hosts: string[] | null;
+  /** Evaluates every sub-expression on the request and says how each fared (for the API's route tester). */
+  explain(req: MatchRequest): RuleExplanation;
 }
 
 /** Compiles a Traefik v3 HTTP rule; throws a RuleError naming what is wrong and where. */
@@ -27,7 +31,9 @@ export function compileRule(rule: string): CompiledRule {
     if (err instanceof RuleFault) throw new RuleError(rule, err.message, err.index);
     throw err;
   }
-  return { rule, match, hosts: hostOpen(tree) ? null : hostsOf(tree) };
+  let explainer: ((req: MatchRequest) => RuleExplanation) | undefined;
+  const explain = (req: MatchRequest): RuleExplanation => (explainer ??= createExplainer(rule))(req);
+  return { rule, match, hosts: hostOpen(tree) ? null : hostsOf(tree), explain };
 }
 
 /** The default priority of a router: the length of its rule, in bytes as Traefik's Go `len(rule)` counts. */
