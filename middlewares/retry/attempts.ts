@@ -54,6 +54,8 @@ export async function runAttempts(plan: AttemptPlan): Promise<void> {
     const capture = captureResponse(copy, plan.res, {
       onHead(head) {
         retry = !last && plan.shouldRetry(head);
+        // The attempt the client sees is known now: logs and metrics read the context when the response ends.
+        if (!retry) Object.assign(rctx, actx);
         return retry ? 'discard' : 'pass';
       },
     });
