@@ -1,8 +1,17 @@
+import type { TSchema } from '@sinclair/typebox';
 import { MiddlewareRegistry } from './middleware/registry.js';
 import type { MiddlewareDefinition } from './middleware/definition.js';
 import { ProviderRegistry } from './provider/registry.js';
+import type { ProviderDefinition } from './provider/definition.js';
 import { chainMiddleware } from '../middlewares/chain.js';
 import { fileProvider } from '../providers/file/index.js';
+import { etcdProvider } from '../providers/etcd/index.js';
+import { redisProvider } from '../providers/redis/index.js';
+import { httpProvider } from '../providers/http/index.js';
+import { consulProvider } from '../providers/consul/index.js';
+import { consulCatalogProvider } from '../providers/consul-catalog/index.js';
+import { etcdRegistryProvider } from '../providers/etcd-registry/index.js';
+import { redisRegistryProvider } from '../providers/redis-registry/index.js';
 import { compressMiddleware } from '../middlewares/compress/index.js';
 import { contentTypeMiddleware } from '../middlewares/content-type.js';
 import { errorsMiddleware } from '../middlewares/errors/index.js';
@@ -25,6 +34,7 @@ import { inFlightReqMiddleware } from '../middlewares/in-flight-req.js';
 import { retryMiddleware } from '../middlewares/retry/index.js';
 import { circuitBreakerMiddleware } from '../middlewares/circuit-breaker/index.js';
 import { bufferingMiddleware } from '../middlewares/buffering.js';
+import { passTlsClientCertMiddleware } from '../middlewares/pass-tls-client-cert.js';
 
 // The one file in src/ that imports from middlewares/ and providers/ (DESIGN.md, Layout).
 
@@ -51,6 +61,7 @@ export function builtinMiddlewares(): MiddlewareRegistry {
     retryMiddleware,
     circuitBreakerMiddleware,
     bufferingMiddleware,
+    passTlsClientCertMiddleware,
     compressMiddleware,
     contentTypeMiddleware,
     errorsMiddleware,
@@ -67,5 +78,15 @@ export function builtinMiddlewares(): MiddlewareRegistry {
 export function builtinProviders(): ProviderRegistry {
   const registry = new ProviderRegistry();
   registry.register(fileProvider);
+  registry.register(etcdProvider);
+  registry.register(redisProvider);
+  for (const definition of [httpProvider, consulProvider, consulCatalogProvider, etcdRegistryProvider, redisRegistryProvider]) {
+    registry.register(definition as ProviderDefinition);
+  }
   return registry;
+}
+
+/** The static schemas of the built-in providers but `file` (which the core schema holds), keyed by `providers.<type>`. */
+export function builtinProviderSchemas(registry: ProviderRegistry = builtinProviders()): Record<string, TSchema> {
+  return Object.fromEntries(registry.types().filter((type) => type !== 'file').map((type) => [type, registry.get(type)!.schema]));
 }

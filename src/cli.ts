@@ -4,6 +4,7 @@ import { startGateway } from './gateway.js';
 import { createLogger } from './log.js';
 import { validateCommand } from './cli/validate.js';
 import { staticBaseDir } from './cli/base-dir.js';
+import { builtinProviderSchemas } from './builtins.js';
 
 const USAGE = `Usage:
   switchyard [--configFile=FILE] [--key.path=value ...]   run the gateway
@@ -39,7 +40,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
 async function run(argv: string[], env: Record<string, string | undefined>, cwd: string): Promise<number> {
   let loaded;
   try {
-    loaded = await loadStaticConfig({ argv, env, cwd });
+    loaded = await loadStaticConfig({ argv, env, cwd, providerSchemas: builtinProviderSchemas() });
   } catch (error) {
     console.error(error instanceof StaticConfigError ? error.message : `switchyard: ${(error as Error).message}`);
     return 1;
@@ -54,10 +55,14 @@ async function run(argv: string[], env: Record<string, string | undefined>, cwd:
   }
   const eps = Object.keys(loaded.config.entryPoints).map((name) => `${name}=${loaded.config.entryPoints[name]!.address}`);
   console.log(`switchyard ${version()} listening: ${eps.join(' ')}`);
+  // logrotate moves the files, then SIGUSR1 asks for them to be reopened (Traefik's behaviour).
+  const reopen = () => gateway.reopenLogs();
+  process.on('SIGUSR1', reopen);
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
   });
+  process.off('SIGUSR1', reopen);
   log.info({ signal }, 'shutting down');
   await gateway.shutdown();
   return 0;
@@ -65,7 +70,7 @@ async function run(argv: string[], env: Record<string, string | undefined>, cwd:
 
 async function healthcheck(argv: string[], env: Record<string, string | undefined>, cwd: string): Promise<number> {
   try {
-    const { config } = await loadStaticConfig({ argv, env, cwd });
+    const { config } = await loadStaticConfig({ argv, env, cwd, providerSchemas: builtinProviderSchemas() });
     const ep = config.entryPoints[config.ping?.entryPoint ?? 'switchyard'];
     if (!config.ping || !ep) throw new Error('ping is not enabled');
     const response = await fetch(`http://${ep.host && ep.host !== '::' && ep.host !== '0.0.0.0' ? ep.host : '127.0.0.1'}:${ep.port}/ping`);

@@ -3,7 +3,7 @@ import { validateDynamic } from '../config/validate-dynamic.js';
 import { checkSnapshot } from '../provider/boundary.js';
 import { mergeProviderConfigs } from '../provider/merge.js';
 import type { DynamicConfig } from '../config/dynamic-schema.js';
-import { builtinMiddlewares, builtinProviders } from '../builtins.js';
+import { builtinMiddlewares, builtinProviderSchemas, builtinProviders } from '../builtins.js';
 import { silentLogger } from '../log.js';
 import { SwitchyardError } from '../errors.js';
 import { checkReferences } from './check-references.js';
@@ -19,7 +19,7 @@ const OFFLINE = new Set(['file']);
 export async function validateCommand(argv: string[], env: Record<string, string | undefined>, cwd: string, print: (line: string) => void): Promise<number> {
   let loaded;
   try {
-    loaded = await loadStaticConfig({ argv, env, cwd });
+    loaded = await loadStaticConfig({ argv, env, cwd, providerSchemas: builtinProviderSchemas() });
   } catch (error) {
     if (error instanceof StaticConfigError) error.problems.forEach((p) => print(`error: ${p}`));
     else print(`error: ${(error as Error).message}`);

@@ -1,5 +1,6 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Logger } from '../log.js';
+import type { MiddlewareRegistry } from '../middleware/registry.js';
 import type { Provider } from './provider.js';
 
 /** What a provider's `create` receives besides its options. */
@@ -7,6 +8,8 @@ export interface ProviderContext {
   log: Logger;
   /** Relative paths in the provider's options resolve against this (the static configuration file's folder). */
   baseDir: string;
+  /** The middleware types in use, for providers that decode middleware options by schema (the KV layout). */
+  middlewares?: MiddlewareRegistry;
 }
 
 /** A provider type: its static configuration key (`providers.<type>`), option schema and factory. */

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { loadStaticConfig } from '../../src/config/static-load.js';
 import { startGateway, type Gateway } from '../../src/gateway.js';
 import { silentLogger } from '../../src/log.js';
+import { builtinProviderSchemas } from '../../src/builtins.js';
 import { startDemoBackend, type DemoBackend } from '../../examples/demo-backend.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
@@ -35,6 +36,7 @@ export async function bootExample(name: string): Promise<BootedExample> {
     argv: ['--configFile=switchyard.yaml', '--entryPoints.web.address=127.0.0.1:0', '--entryPoints.switchyard.address=127.0.0.1:0', '--providers.providersThrottleDuration=0'],
     env: {},
     cwd: dir,
+    providerSchemas: builtinProviderSchemas(),
   });
   const gateway = await startGateway({ config, baseDir: path.dirname(path.resolve(dir, file!)), log: silentLogger });
   await gateway.waitForVersion(1);

@@ -6,7 +6,7 @@ import { loadStaticConfig } from '../../src/config/static-load.js';
 import { startGateway, type Gateway } from '../../src/gateway.js';
 import type { Provider } from '../../src/provider/provider.js';
 import { silentLogger } from '../../src/log.js';
-import { builtinMiddlewares } from '../../src/builtins.js';
+import { builtinMiddlewares, builtinProviderSchemas } from '../../src/builtins.js';
 import type { MiddlewareDefinition } from '../../src/middleware/definition.js';
 
 /** A gateway started from a real static file and a real dynamic directory in a temp folder. */
@@ -46,7 +46,7 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   };
   const merged = deepMerge(base, options.static ?? {});
   await writeFile(path.join(dir, 'switchyard.yaml'), stringify(merged));
-  const { config } = await loadStaticConfig({ argv: ['--configFile=switchyard.yaml'], env: {}, cwd: dir });
+  const { config } = await loadStaticConfig({ argv: ['--configFile=switchyard.yaml'], env: {}, cwd: dir, providerSchemas: builtinProviderSchemas() });
   let middlewares;
   if (options.middlewares) {
     middlewares = builtinMiddlewares();

@@ -9,10 +9,16 @@ export interface RedisServer {
   close(): Promise<void>;
 }
 
+/** Extra redis-server arguments (`--requirepass x`) and a fixed port (to restart a server where it was). */
+export interface RedisServerOptions {
+  args?: string[];
+  port?: number;
+}
+
 /** Starts redis-server and resolves once it accepts connections; fails when the binary is missing. */
-export async function startRedisServer(): Promise<RedisServer> {
-  const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
+  const port = options.port ?? (await freePort());
+  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...(options.args ?? [])], { stdio: 'ignore' });
   const exited = new Promise<never>((_, reject) => {
     child.once('error', (err) => reject(new Error(`redis-server could not start (install the redis-server package): ${err.message}`)));
     child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));

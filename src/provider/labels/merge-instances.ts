@@ -1,0 +1,63 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { DynamicConfig } from '../../config/dynamic-schema.js';
+
+/** One instance's contribution: its http section, built from its labels and address. */
+export interface InstanceConfig {
+  /** Names the instance in conflict messages (e.g. the Consul service ID). */
+  source: string;
+  http: NonNullable<DynamicConfig['http']>;
+}
+
+type Section = 'routers' | 'services' | 'middlewares' | 'serversTransports';
+const SECTIONS: Section[] = ['routers', 'services', 'middlewares', 'serversTransports'];
+const KIND: Record<Section, string> = { routers: 'router', services: 'service', middlewares: 'middleware', serversTransports: 'serversTransport' };
+
+/**
+ * Merges the instances of a registry into one http section. Load balancers of the same name pool their
+ * servers; any other element defined differently by two instances is dropped and reported, as Traefik's
+ * label providers drop conflicting definitions rather than pick one.
+ */
+export function mergeInstanceConfigs(instances: InstanceConfig[]): { http: NonNullable<DynamicConfig['http']>; errors: string[] } {
+  const out: Record<Section, Record<string, unknown>> = { routers: {}, services: {}, middlewares: {}, serversTransports: {} };
+  const firstSource = new Map<string, string>();
+  const conflicts = new Map<string, string[]>();
+  for (const instance of instances) {
+    for (const section of SECTIONS) {
+      for (const [name, element] of Object.entries(instance.http[section] ?? {})) {
+        const id = `${section}:${name}`;
+        const previous = out[section][name];
+        if (previous === undefined) {
+          out[section][name] = structuredClone(element);
+          firstSource.set(id, instance.source);
+          continue;
+        }
+        if (section === 'services' && sameBesideServers(previous, element)) {
+          const servers = ((element as { loadBalancer?: { servers?: unknown[] } }).loadBalancer?.servers ?? []) as unknown[];
+          ((previous as { loadBalancer: { servers?: unknown[] } }).loadBalancer.servers ??= []).push(...servers);
+          continue;
+        }
+        if (!isDeepStrictEqual(previous, element)) conflicts.set(id, [...(conflicts.get(id) ?? [firstSource.get(id)!]), instance.source]);
+      }
+    }
+  }
+  const errors: string[] = [];
+  for (const [id, sources] of conflicts) {
+    const [section, name] = id.split(':') as [Section, string];
+    delete out[section][name];
+    errors.push(`${KIND[section]} "${name}" is defined differently by ${sources.join(', ')}; it is left out`);
+  }
+  const http: Record<string, unknown> = {};
+  for (const section of SECTIONS) if (Object.keys(out[section]).length > 0) http[section] = out[section];
+  return { http: http as NonNullable<DynamicConfig['http']>, errors };
+}
+
+function sameBesideServers(a: unknown, b: unknown): boolean {
+  const strip = (value: unknown) => {
+    const copy = structuredClone(value) as { loadBalancer?: { servers?: unknown } };
+    if (!copy.loadBalancer) return undefined;
+    delete copy.loadBalancer.servers;
+    return copy;
+  };
+  const left = strip(a);
+  return left !== undefined && isDeepStrictEqual(left, strip(b));
+}
