@@ -34,6 +34,7 @@ export function checkReferences(config: DynamicConfig, entryPoints: string[], or
     const provider = providerOf(name);
     const children = [
       ...(service.weighted?.services.map((s) => s.name) ?? []),
+      ...(service.highestRandomWeight?.services.map((s) => s.name) ?? []),
       ...(service.mirroring ? [service.mirroring.service, ...(service.mirroring.mirrors ?? []).map((m) => m.name)] : []),
       ...(service.failover ? [service.failover.service, service.failover.fallback] : []),
     ];

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { IpStrategySchema } from '../middleware/ip-strategy.js';
 import { Duration, NamedMap, Strict } from './types.js';
 
 /** `tls.domains[]` on routers. */
@@ -67,9 +68,32 @@ export const ServerSchema = Strict({
   preservePath: Type.Optional(Type.Boolean({ description: 'Keep the URL\'s own path in front of the request path. Default false.' })),
 });
 
+/** `hash` of the `hrw` strategy and of `highestRandomWeight` services: what identifies a client or tenant. */
+export const HashSchema = (description: string) =>
+  Strict(
+    {
+      source: Type.Optional(
+        Type.Union([Type.Literal('clientIP'), Type.Literal('header'), Type.Literal('cookie'), Type.Literal('query')], {
+          description: 'Where the key comes from. Default `clientIP`.',
+        }),
+      ),
+      name: Type.Optional(Type.String({ minLength: 1, description: 'Header, cookie or query parameter holding the key; required for those sources.' })),
+      ipStrategy: Type.Optional(
+        Type.Object(IpStrategySchema.properties, {
+          additionalProperties: false,
+          description: 'How the client address is found (source `clientIP` only). Default: the connection\'s peer address.',
+        }),
+      ),
+    },
+    description,
+  );
+
 export const LoadBalancerSchema = Strict({
   servers: Type.Optional(Type.Array(ServerSchema, { description: 'Servers to balance over.' })),
-  strategy: Type.Optional(Type.String({ description: 'Balancing strategy. Default `wrr` (smooth weighted round-robin).' })),
+  strategy: Type.Optional(
+    Type.String({ description: 'Balancing strategy: `wrr` (default, smooth weighted round-robin), `p2c`, `leasttime` or `hrw` (rendezvous hashing).' }),
+  ),
+  hash: Type.Optional(HashSchema('Key hashed by the `hrw` strategy. Default: the client IP.')),
   sticky: Type.Optional(StickySchema),
   healthCheck: Type.Optional(HealthCheckSchema),
   passiveHealthCheck: Type.Optional(Strict({ failureWindow: Type.Optional(Duration()), maxFailedAttempts: Type.Optional(Type.Integer()) })),
@@ -111,6 +135,16 @@ export const FailoverSchema = Strict({
   healthCheck: ParentHealth,
 });
 
+/** `highestRandomWeight`: rendezvous hashing over child services, so one client keeps reaching the same child. */
+export const HighestRandomWeightSchema = Strict(
+  {
+    services: Type.Array(WeightedRef, { minItems: 1, description: 'Child services and their weights.' }),
+    hash: Type.Optional(HashSchema('Key hashed to pick a child. Default: the client IP.')),
+    healthCheck: ParentHealth,
+  },
+  'Rendezvous (highest random weight) hashing over child services.',
+);
+
 /** `http.services.<name>`: exactly one kind. */
 export const ServiceSchema = Type.Object(
   {
@@ -118,6 +152,7 @@ export const ServiceSchema = Type.Object(
     weighted: Type.Optional(WeightedSchema),
     mirroring: Type.Optional(MirroringSchema),
     failover: Type.Optional(FailoverSchema),
+    highestRandomWeight: Type.Optional(HighestRandomWeightSchema),
     middlewares: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
   },
   { additionalProperties: false, minProperties: 1 },
@@ -184,6 +219,8 @@ export type StickyCookieConfig = Static<typeof StickyCookieSchema>;
 export type WeightedConfig = Static<typeof WeightedSchema>;
 export type MirroringConfig = Static<typeof MirroringSchema>;
 export type FailoverConfig = Static<typeof FailoverSchema>;
+export type HashConfig = Static<ReturnType<typeof HashSchema>>;
+export type HighestRandomWeightConfig = Static<typeof HighestRandomWeightSchema>;
 export type ServersTransportConfig = Static<typeof ServersTransportSchema>;
 export type TlsConfig = Static<typeof TlsSchema>;
 export type MiddlewareConfig = Record<string, unknown>;

@@ -2,7 +2,7 @@ import type { MiddlewareRegistry } from '../middleware/registry.js';
 import { compileSchema, formatErrors } from './ajv.js';
 import { closest } from './suggest.js';
 
-const SERVICE_KINDS = ['loadBalancer', 'weighted', 'mirroring', 'failover'];
+const SERVICE_KINDS = ['loadBalancer', 'weighted', 'mirroring', 'failover', 'highestRandomWeight'];
 const SERVER_SCHEMES = new Set(['http:', 'https:', 'h2c:']);
 // Traefik reserves priorities above MaxInt−1000 for its internal routers (reference §2.1).
 const MAX_USER_PRIORITY = Number.MAX_SAFE_INTEGER - 1000;

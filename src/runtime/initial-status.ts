@@ -4,7 +4,7 @@ import type { MiddlewareRegistry } from '../middleware/registry.js';
 import type { RuntimeStatus } from './status.js';
 import { providerOf } from './names.js';
 
-const SERVICE_KINDS = ['loadBalancer', 'weighted', 'mirroring', 'failover'] as const;
+const SERVICE_KINDS = ['loadBalancer', 'weighted', 'mirroring', 'failover', 'highestRandomWeight'] as const;
 
 /** Every element starts `enabled`; elements that failed validation start `disabled` with their errors. */
 export function initialStatus(config: DynamicConfig, errors: ElementError[], registry: MiddlewareRegistry): RuntimeStatus {

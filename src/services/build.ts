@@ -4,6 +4,7 @@ import type { Forwarder } from '../proxy/forwarder.js';
 import type { Transport } from '../proxy/transport.js';
 import type { StateStore } from '../runtime/state-store.js';
 import { createFailover } from './failover.js';
+import { createHighestRandomWeight } from './highest-random-weight.js';
 import { createLoadBalancer } from './load-balancer.js';
 import { createMirroring } from './mirroring.js';
 import type { Service } from './service.js';
@@ -23,7 +24,7 @@ export interface ServiceBuildContext {
   log: Logger;
 }
 
-type Kind = 'loadBalancer' | 'weighted' | 'mirroring' | 'failover';
+type Kind = 'loadBalancer' | 'weighted' | 'mirroring' | 'failover' | 'highestRandomWeight';
 
 // Registries, not if-chains: the configuration key selects the builder.
 const BUILDERS: { [K in Kind]: (config: NonNullable<ServiceConfig[K]>, ctx: ServiceBuildContext) => Service } = {
@@ -31,13 +32,16 @@ const BUILDERS: { [K in Kind]: (config: NonNullable<ServiceConfig[K]>, ctx: Serv
   weighted: createWeighted,
   mirroring: createMirroring,
   failover: createFailover,
+  highestRandomWeight: createHighestRandomWeight,
 };
+const KINDS = Object.keys(BUILDERS) as Kind[];
+const KIND_LIST = `${KINDS.slice(0, -1).join(', ')} or ${KINDS.at(-1)}`;
 
 /** Builds a service from its configuration; throws an Error with a clear message on invalid combinations. */
 export function buildService(config: ServiceConfig, ctx: ServiceBuildContext): Service {
-  const kinds = (Object.keys(BUILDERS) as Kind[]).filter((kind) => config[kind] !== undefined);
-  if (kinds.length === 0) throw new Error('a service needs one of loadBalancer, weighted, mirroring or failover');
-  if (kinds.length > 1) throw new Error(`a service must define exactly one of loadBalancer, weighted, mirroring or failover, not ${kinds.join(' and ')}`);
+  const kinds = KINDS.filter((kind) => config[kind] !== undefined);
+  if (kinds.length === 0) throw new Error(`a service needs one of ${KIND_LIST}`);
+  if (kinds.length > 1) throw new Error(`a service must define exactly one of ${KIND_LIST}, not ${kinds.join(' and ')}`);
   const kind = kinds[0]!;
   return (BUILDERS[kind] as (c: unknown, x: ServiceBuildContext) => Service)(config[kind], ctx);
 }

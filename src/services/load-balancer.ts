@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { LoadBalancerConfig } from '../config/dynamic-schema.js';
 import { parseDuration } from '../duration.js';
 import { getContext } from '../http/context.js';
@@ -7,9 +8,10 @@ import type { ServiceBuildContext } from './build.js';
 import { createHealthChecker, resolveHealthCheck, type HealthChecker, type ServerHealth } from './health-check.js';
 import { createHealthSignal } from './health-signal.js';
 import type { Service } from './service.js';
+import { createHashKey } from './hash-key.js';
+import { createBalancer, resolveStrategy } from './strategy.js';
 import { pickSticky, resolveStickyCookie, stickyValue } from './sticky.js';
 import { respondUnavailable } from './unavailable.js';
-import { createWrrState, pickSmoothWrr, type WrrState } from './wrr.js';
 
 interface Server {
   url: string;
@@ -17,9 +19,11 @@ interface Server {
   weight: number;
 }
 
-/** Builds a `loadBalancer` service: smooth WRR over its servers, optional sticky cookie and active health checks. */
+/** Builds a `loadBalancer` service: its strategy (smooth WRR by default) over its servers, optional sticky cookie and active health checks. */
 export function createLoadBalancer(config: LoadBalancerConfig, ctx: ServiceBuildContext): Service {
-  if (config.strategy && config.strategy !== 'wrr') throw new Error(`loadBalancer.strategy "${config.strategy}" is not supported yet (only wrr)`);
+  const strategy = resolveStrategy(config.strategy, 'loadBalancer.strategy');
+  if (config.hash && strategy !== 'hrw') throw new Error(`loadBalancer.hash applies to the hrw strategy only, not ${strategy}`);
+  const hashKey = createHashKey(config.hash, 'loadBalancer.hash');
   if (config.passiveHealthCheck) throw new Error('loadBalancer.passiveHealthCheck is not supported yet');
   // Validate everything before touching the StateStore, so a rejected config leaves nothing behind.
   if (config.healthCheck) resolveHealthCheck(config.healthCheck);
@@ -37,8 +41,14 @@ export function createLoadBalancer(config: LoadBalancerConfig, ctx: ServiceBuild
     transport: ctx.transport(config.serversTransport),
     flushInterval: parseDuration(config.responseForwarding?.flushInterval ?? '100ms'),
   };
-  const weights = servers.map((s) => s.weight);
-  const wrr = ctx.state.get<WrrState>(`wrr:${ctx.name}:${configHash(config.servers ?? [])}`, () => createWrrState(servers.length));
+  const balancer = createBalancer({
+    strategy,
+    ids: servers.map((s) => s.url),
+    weights: servers.map((s) => s.weight),
+    state: ctx.state,
+    stateKey: `${ctx.name}:${configHash(config.servers ?? [])}`,
+    hashKey,
+  });
   const checker = config.healthCheck ? healthChecker(config, servers, options, ctx) : undefined;
   const up = (i: number): boolean => servers[i]!.weight > 0 && (!checker || checker.status(servers[i]!.url) === 'UP');
   const healthy = (): boolean => servers.some((_, i) => up(i));
@@ -47,24 +57,24 @@ export function createLoadBalancer(config: LoadBalancerConfig, ctx: ServiceBuild
   const cookie = config.sticky?.cookie ? resolveStickyCookie(config.sticky.cookie, ctx.name) : undefined;
   const items = servers.map((s) => ({ value: stickyValue(s.url), raw: s.url }));
 
-  const balance = (tried: Set<string> | undefined): number => {
+  const balance = (req: IncomingMessage, tried: Set<string> | undefined): number => {
     // A retrying middleware marks servers that failed; prefer another one while any is left.
     if (tried?.size) {
-      const fresh = pickSmoothWrr(weights, wrr, (i) => up(i) && !tried.has(servers[i]!.url));
+      const fresh = balancer.pick(req, (i) => up(i) && !tried.has(servers[i]!.url));
       if (fresh !== -1) return fresh;
     }
-    return pickSmoothWrr(weights, wrr, up);
+    return balancer.pick(req, up);
   };
 
   return {
     healthChecked: checker !== undefined,
     async handle(req, res) {
       const rctx = getContext(req);
-      const index = cookie ? pickSticky(req, res, cookie, items, up, () => balance(rctx.triedServers)) : balance(rctx.triedServers);
+      const index = cookie ? pickSticky(req, res, cookie, items, up, () => balance(req, rctx.triedServers)) : balance(req, rctx.triedServers);
       if (index === -1) return respondUnavailable(req, res);
       const server = servers[index]!;
       rctx.serverUrl = server.url;
-      await ctx.forwarder.forward(req, res, server.target, options);
+      await balancer.track(index, res, () => ctx.forwarder.forward(req, res, server.target, options));
     },
     healthy,
     onHealthChange: (listener) => signal.subscribe(listener),

@@ -1,0 +1,89 @@
+import type { ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Balancer } from './strategy.js';
+import { pickSmoothWrr, type WrrState } from './wrr.js';
+
+/** Per-server load and answer time; kept in the StateStore so a reload keeps what was learnt. */
+export interface LeastTimeState {
+  inFlight: number[];
+  /** Moving average of the time to the response headers, in ms; 0 until the first answer. */
+  ttfb: number[];
+  /** When each average last took a sample (performance.now()). */
+  sampledAt: number[];
+}
+
+/** A fresh state for `size` servers: nothing in flight, nothing measured. */
+export function createLeastTimeState(size: number): LeastTimeState {
+  return { inFlight: new Array<number>(size).fill(0), ttfb: new Array<number>(size).fill(0), sampledAt: new Array<number>(size).fill(0) };
+}
+
+// Weight of a new sample in the moving average: recent enough to follow a server that slows down, smooth enough to ignore one outlier.
+const ALPHA = 0.3;
+// A server that failed without answering (refused, reset, timed out) counts as this slow, so a fast failure does not attract traffic.
+const FAILURE_MS = 1000;
+// An average fades by half every this many ms without a sample, so a server that once answered slowly
+// (or failed) is tried again eventually instead of being starved forever on one bad measurement.
+const HALF_LIFE_MS = 10_000;
+
+/** Calls `mark` the first time headers are written to `res` (the server's answer being relayed). */
+function onHeaders(res: ServerResponse, mark: () => void): void {
+  const writeHead = res.writeHead;
+  let seen = false;
+  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    if (!seen) {
+      seen = true;
+      mark();
+    }
+    return (writeHead as (...a: unknown[]) => ServerResponse).apply(this, args);
+  } as ServerResponse['writeHead'];
+}
+
+/**
+ * Least time: score = average time to first byte × (1 + requests in flight) / weight, lowest wins
+ * (Traefik's formula). Servers not measured yet score 0, so each gets traffic until it has an
+ * average; ties are broken by smooth WRR. Unlike Traefik, an average fades while its server gets
+ * no traffic, so a server is re-measured after a while instead of being judged by its past forever.
+ */
+export function createLeastTime(weights: readonly number[], wrr: WrrState, state: LeastTimeState): Balancer {
+  const average = (i: number, now: number): number => state.ttfb[i]! * 2 ** (-(now - state.sampledAt[i]!) / HALF_LIFE_MS);
+  const record = (i: number, sample: number): void => {
+    const now = performance.now();
+    const previous = state.ttfb[i] === 0 ? sample : average(i, now);
+    state.ttfb[i] = Math.max(previous + ALPHA * (sample - previous), Number.MIN_VALUE);
+    state.sampledAt[i] = now;
+  };
+  return {
+    pick(_req, eligible) {
+      const now = performance.now();
+      const score = (i: number): number => (average(i, now) * (1 + state.inFlight[i]!)) / weights[i]!;
+      let best = Infinity;
+      const tied = new Set<number>();
+      for (let i = 0; i < weights.length; i++) {
+        if (weights[i]! <= 0 || !eligible(i)) continue;
+        const s = score(i);
+        if (s < best) {
+          best = s;
+          tied.clear();
+        }
+        if (s === best) tied.add(i);
+      }
+      if (tied.size <= 1) return tied.values().next().value ?? -1;
+      return pickSmoothWrr(weights, wrr, (i) => tied.has(i));
+    },
+    async track(index, res, forward) {
+      const start = performance.now();
+      let headersAt: number | undefined;
+      onHeaders(res, () => (headersAt = performance.now()));
+      state.inFlight[index]!++;
+      try {
+        const outcome = await forward();
+        // Committed only once the outcome says the server answered: a gateway 502 writes headers too.
+        if (outcome.responded && headersAt !== undefined) record(index, headersAt - start);
+        else if (!outcome.responded && outcome.error && outcome.error !== 'client-gone') record(index, Math.max(performance.now() - start, FAILURE_MS));
+        return outcome;
+      } finally {
+        state.inFlight[index]!--;
+      }
+    },
+  };
+}
