@@ -1,5 +1,6 @@
 import http, { ServerResponse, type IncomingMessage } from 'node:http';
-import type { Socket } from 'node:net';
+import net, { type Socket } from 'node:net';
+import type { Http2SecureServer } from 'node:http2';
 import type { Duplex } from 'node:stream';
 import { once } from 'node:events';
 import { setContext } from '../http/context.js';
@@ -10,6 +11,11 @@ import { prepareRequest } from './prepare-request.js';
 import { removeConnectionListed } from './connection-listed.js';
 import type { RequestObserver } from '../observability/observer.js';
 import { parseAddress } from './listen-address.js';
+import type { TlsManager } from '../tls/tls-manager.js';
+import type { BuiltTlsOptions } from '../tls/tls-options.js';
+import { peekConnection } from '../tls/client-hello.js';
+import { createSecureServers, type SecureServers } from './secure-servers.js';
+import { adaptHttp2Request } from './http2-compat.js';
 
 /** A routing table plus the count of requests still running on it (so it is closed only once drained). */
 export interface TableLease {
@@ -36,6 +42,8 @@ export interface EntryPointOptions {
   observer?: RequestObserver;
   release: (lease: TableLease) => void;
   log: Logger;
+  /** Serves HTTPS (HTTP/2 and HTTP/1.1) on the same port as plain HTTP, told apart by the first byte. */
+  tls?: TlsManager;
 }
 
 /** A listening entry point. */
@@ -51,6 +59,9 @@ export interface EntryPoint {
 export function createEntryPoint(options: EntryPointOptions): EntryPoint {
   const { name, log } = options;
   const server = http.createServer({ requestTimeout: options.readTimeout, keepAliveTimeout: options.idleTimeout });
+  // The listening socket: each connection's first bytes say TLS (a handshake record, 0x16) or plain HTTP.
+  const listener = net.createServer({ pauseOnConnect: true });
+  let secure: SecureServers | undefined;
   server.headersTimeout = options.readTimeout > 0 ? Math.min(options.readTimeout, 60_000) : 60_000;
   const upgraded = new Set<Duplex>();
   const keepConnectionListed = new Set(options.connectionHeaders.map((h) => h.toLowerCase()));
@@ -67,11 +78,15 @@ export function createEntryPoint(options: EntryPointOptions): EntryPoint {
   let inflight = 0;
   let draining = false;
 
-  const dispatch = (req: IncomingMessage, res: ServerResponse, upgrade?: { socket: Duplex; head: Buffer }): void => {
-    if (closeAfterThis(req) || draining) res.setHeader('Connection', 'close');
+  const dispatch = (req: IncomingMessage, res: ServerResponse, upgrade?: { socket: Duplex; head: Buffer }, handshake?: BuiltTlsOptions): void => {
+    // HTTP/2 has no Connection header (RFC 9113 §8.2.2): GOAWAY does its job.
+    if (req.httpVersionMajor >= 2) adaptHttp2Request(req);
+    else if (closeAfterThis(req) || draining) res.setHeader('Connection', 'close');
     const prepared = prepareRequest(req, name);
     if ('status' in prepared) return reject(res, prepared.status, prepared.reason);
     const ctx = prepared.ctx;
+    // Domain fronting: a Host whose routers need other TLS options than the handshake used (RFC 9110 §15.5.20).
+    if (handshake && options.tls?.optionsFor(ctx.host)?.key !== handshake.key) return reject(res, 421, 'the Host needs other TLS settings than this connection');
     if (upgrade) ctx.upgrade = upgrade;
     setContext(req, ctx);
     options.observer?.onRequest(req, res, ctx);
@@ -113,45 +128,83 @@ export function createEntryPoint(options: EntryPointOptions): EntryPoint {
     else res.destroy();
   };
 
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => dispatch(req, res));
-  if (options.observer?.onConnection) server.on('connection', (socket: Socket) => options.observer!.onConnection!(name, socket));
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    upgraded.add(socket);
-    socket.once('close', () => upgraded.delete(socket));
-    socket.on('error', () => socket.destroy());
-    const res = new ServerResponse(req);
-    res.assignSocket(socket as Socket);
-    // A detached socket has no keep-alive bookkeeping: close it once a non-101 answer is written.
-    res.shouldKeepAlive = false;
-    res.once('finish', () => socket.end());
-    if ((req.headers.upgrade ?? '').toLowerCase() === 'websocket') return dispatch(req, res, { socket, head });
-    // Only WebSocket is tunnelled (h2c smuggling); a bodiless request is served as plain HTTP.
-    if (req.headers['content-length'] || req.headers['transfer-encoding']) return reject(res, 400, 'unsupported Upgrade');
-    delete req.headers.upgrade;
-    dispatch(req, res);
-  });
+  // The same handlers serve plain HTTP and, per TLS option set, HTTPS (HTTP/1.1 upgrades included).
+  const attach = (target: http.Server | Http2SecureServer, handshake?: BuiltTlsOptions): void => {
+    const on = target.on.bind(target) as (event: string, listener: (...args: never[]) => void) => void;
+    on('request', (req: IncomingMessage, res: ServerResponse) => dispatch(req, res, undefined, handshake));
+    on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      upgraded.add(socket);
+      socket.once('close', () => upgraded.delete(socket));
+      socket.on('error', () => socket.destroy());
+      const res = new ServerResponse(req);
+      res.assignSocket(socket as Socket);
+      // A detached socket has no keep-alive bookkeeping: close it once a non-101 answer is written.
+      res.shouldKeepAlive = false;
+      res.once('finish', () => socket.end());
+      if ((req.headers.upgrade ?? '').toLowerCase() === 'websocket') return dispatch(req, res, { socket, head }, handshake);
+      // Only WebSocket is tunnelled (h2c smuggling); a bodiless request is served as plain HTTP.
+      if (req.headers['content-length'] || req.headers['transfer-encoding']) return reject(res, 400, 'unsupported Upgrade');
+      delete req.headers.upgrade;
+      dispatch(req, res, undefined, handshake);
+    });
+    // CONNECT tunnels are not offered (security.md §2.2); Node would otherwise drop the socket silently.
+    on('connect', (_req: IncomingMessage, socket: Duplex) => {
+      socket.on('error', () => socket.destroy());
+      socket.end('HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    });
+  };
+  attach(server);
+  if (options.tls) secure = createSecureServers(options.tls, attach, { readTimeout: options.readTimeout, idleTimeout: options.idleTimeout });
 
-  // CONNECT tunnels are not offered (security.md §2.2); Node would otherwise drop the socket silently.
-  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+  const peekTimeout = options.readTimeout > 0 ? Math.min(options.readTimeout, 60_000) : 60_000;
+  const raw = new Set<Socket>();
+  listener.on('connection', (socket: Socket) => {
+    raw.add(socket);
+    socket.once('close', () => raw.delete(socket));
+    options.observer?.onConnection?.(name, socket);
     socket.on('error', () => socket.destroy());
-    socket.end('HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+    if (!secure) {
+      server.emit('connection', socket);
+      socket.resume();
+      return;
+    }
+    peekConnection(socket, peekTimeout).then(
+      ({ bytes, tls, hello }) => {
+        if (tls) {
+          // TLSSocket reads what is buffered on the socket first.
+          socket.unshift(bytes);
+          secure!.accept(socket, hello);
+          return;
+        }
+        // The HTTP parser reads from the socket's handle, not its buffer: replay the bytes to it.
+        server.emit('connection', socket);
+        socket.emit('data', bytes);
+        socket.resume();
+      },
+      () => socket.destroy(),
+    );
+    socket.resume();
   });
 
   return {
     name,
     async listen() {
       const { host, port } = parseAddress(options.address);
-      server.listen(port, host);
-      await once(server, 'listening');
+      listener.listen(port, host);
+      await once(listener, 'listening');
+      // The HTTP server never listens itself; this starts its connection tracking (timeouts, closeIdleConnections).
+      server.emit('listening');
     },
     port() {
-      const address = server.address();
+      const address = listener.address();
       return typeof address === 'object' && address ? address.port : 0;
     },
     async shutdown(graceMs) {
       draining = true;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
+      server.close();
       server.closeIdleConnections();
+      secure?.drain();
       const deadline = Date.now() + graceMs;
       while (inflight > 0 && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 25));
@@ -159,6 +212,8 @@ export function createEntryPoint(options: EntryPointOptions): EntryPoint {
       }
       server.closeAllConnections();
       for (const socket of upgraded) socket.destroy();
+      secure?.destroyAll();
+      for (const socket of raw) socket.destroy();
       await closed;
     },
   };
@@ -169,6 +224,6 @@ function reject(res: ServerResponse, status: number, reason: string): void {
   if (res.headersSent) return void res.destroy();
   res.statusCode = status;
   res.setHeader('Content-Type', 'text/plain; charset=utf-8');
-  res.setHeader('Connection', 'close');
+  if ((res.req?.httpVersionMajor ?? 1) < 2) res.setHeader('Connection', 'close');
   res.end(`${http.STATUS_CODES[status] ?? 'Error'}: ${reason}\n`);
 }

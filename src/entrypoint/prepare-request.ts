@@ -17,7 +17,7 @@ export type Prepared = { ctx: RequestContext } | { status: number; reason: strin
  * then routed and forwarded as is).
  */
 export function prepareRequest(req: IncomingMessage, entryPoint: string): Prepared {
-  const hosts = req.headersDistinct.host ?? [];
+  const hosts = req.headersDistinct?.host ?? [];
   if (hosts.length > 1) return { status: 400, reason: 'more than one Host header' };
   let target = req.url ?? '/';
   const absolute = splitAbsoluteForm(target);

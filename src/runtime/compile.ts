@@ -28,6 +28,8 @@ export interface CompileInput {
   entryPoints: EntryPointView[];
   /** Internal routers (ping on a public entry point, later the API and metrics). */
   internalRouters?: CompiledRouter[];
+  /** TLS facts: router errors from the TLS options (fail closed), entry points with `http.tls` (all routers TLS). */
+  tls?: { routerErrors: ReadonlyMap<string, { message: string; disable: boolean }>; entryPoints: ReadonlySet<string> };
 }
 
 /** The long-lived parts compiling uses. */
@@ -69,6 +71,9 @@ export function compile(input: CompileInput, deps: CompileDeps): RoutingTable {
     const routerStatus = status.routers[name]!;
     const provider = providerOf(name);
     try {
+      const tlsError = input.tls?.routerErrors.get(name);
+      if (tlsError?.disable) throw new Error(tlsError.message);
+      if (tlsError) addError(routerStatus, tlsError.message, false);
       const rule = compileRule(router.rule);
       const priority = router.priority || defaultPriority(router.rule);
       if (priority > MAX_USER_PRIORITY) throw new Error(`priority ${priority} is above the maximum ${MAX_USER_PRIORITY}`);
@@ -93,7 +98,7 @@ export function compile(input: CompileInput, deps: CompileDeps): RoutingTable {
         const chain = [...epMiddlewares, ...(router.middlewares ?? []).map((m) => (m.includes('@') ? m : `${m}@${provider}`))];
         const key = chain.join('\n');
         if (!handlers.has(key)) handlers.set(key, buildChain(middlewareDeps, chain, provider, routed, name));
-        compiled.push({ name, entryPoints: [ep], tls: Boolean(router.tls), route: { name, priority, rule, value: handlers.get(key)! } });
+        compiled.push({ name, entryPoints: [ep], tls: Boolean(router.tls) || Boolean(input.tls?.entryPoints.has(ep)), route: { name, priority, rule, value: handlers.get(key)! } });
       }
     } catch (error) {
       addError(routerStatus, (error as Error).message, true);
