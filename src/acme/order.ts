@@ -1,0 +1,100 @@
+import * as acme from 'acme-client';
+import type { ChallengeResponders } from './challenges.js';
+import type { WantedDomain } from './domains.js';
+import type { DnsProvider } from './dns/provider.js';
+import { dnsRecord } from './dns/provider.js';
+import { waitForTxt } from './dns/propagation.js';
+import { createKey } from './acme-client.js';
+import type { AcmeResolverConfig } from './resolver-config.js';
+
+const DEFAULT_PROPAGATION_TIMEOUT = 60_000;
+
+/** What an order needs besides the client. */
+export interface OrderContext {
+  config: AcmeResolverConfig;
+  responders: ChallengeResponders;
+  dns?: DnsProvider;
+  signal?: AbortSignal;
+}
+
+/**
+ * Orders one certificate (RFC 8555 §7.4): solves each authorization with the resolver's challenge
+ * (DNS-01 first when configured, then HTTP-01, then TLS-ALPN-01; wildcards only over DNS-01),
+ * keeps every answer published until the order is finalized, then cleans up.
+ */
+export async function orderCertificate(client: acme.Client, domain: WantedDomain, ctx: OrderContext): Promise<{ certificate: string; key: string }> {
+  const names = [domain.main, ...domain.sans];
+  const order = await client.createOrder({ identifiers: names.map((value) => ({ type: 'dns', value })) });
+  const authorizations = await client.getAuthorizations(order);
+  const cleanups: Array<() => Promise<void>> = [];
+  try {
+    await Promise.all(
+      authorizations.map(async (authz) => {
+        if (authz.status === 'valid') return;
+        const challenge = pickChallenge(authz, ctx.config);
+        // acme-client returns the dns-01 digest already; providers get the raw key authorization (lego's contract).
+        const keyAuthorization = await client.getChallengeKeyAuthorization({ ...challenge, type: 'http-01' });
+        cleanups.push(await publish(authz, challenge, keyAuthorization, ctx));
+        await delayFor(challenge.type, ctx.config);
+        await client.completeChallenge(challenge);
+        await client.waitForValidStatus(challenge);
+      }),
+    );
+    const key = await createKey(ctx.config.keyType);
+    const [, csr] = await acme.crypto.createCsr({ commonName: domain.main, altNames: names }, key);
+    const finalized = await client.finalizeOrder(order, csr);
+    const certificate = await client.getCertificate(finalized);
+    return { certificate, key };
+  } finally {
+    await Promise.allSettled(cleanups.map((c) => c()));
+  }
+}
+
+function pickChallenge(authz: acme.Authorization, config: AcmeResolverConfig) {
+  const offered = new Map<string, acme.Authorization['challenges'][number]>(authz.challenges.map((c) => [c.type as string, c]));
+  const wanted: string[] = [];
+  if (config.dnsChallenge) wanted.push('dns-01');
+  if (!authz.wildcard) {
+    if (config.httpChallenge) wanted.push('http-01');
+    if (config.tlsChallenge) wanted.push('tls-alpn-01');
+  }
+  for (const type of wanted) {
+    const challenge = offered.get(type);
+    if (challenge) return challenge;
+  }
+  const name = `${authz.wildcard ? '*.' : ''}${authz.identifier.value}`;
+  throw new Error(`no usable challenge for ${name}: the CA offers ${[...offered.keys()].join(', ') || 'none'}, the resolver has ${wanted.join(', ') || 'none'}${authz.wildcard ? ' (wildcards need dnsChallenge)' : ''}`);
+}
+
+async function publish(authz: acme.Authorization, challenge: acme.Authorization['challenges'][number], keyAuthorization: string, ctx: OrderContext): Promise<() => Promise<void>> {
+  const name = authz.identifier.value;
+  if (challenge.type === 'http-01') {
+    const remove = ctx.responders.addHttp(challenge.token, keyAuthorization);
+    return async () => remove();
+  }
+  if ((challenge.type as string) === 'tls-alpn-01') {
+    const [key, cert] = await acme.crypto.createAlpnCertificate(authz, keyAuthorization);
+    const remove = ctx.responders.addAlpn(name, { cert: cert.toString(), key: key.toString() });
+    return async () => remove();
+  }
+  const dns = ctx.dns!;
+  const dnsConfig = ctx.config.dnsChallenge!;
+  await dns.present(name, challenge.token, keyAuthorization);
+  const cleanup = () => dns.cleanup(name, challenge.token, keyAuthorization);
+  try {
+    if (dnsConfig.delayBeforeChecks > 0) await new Promise((r) => setTimeout(r, dnsConfig.delayBeforeChecks));
+    if (!dnsConfig.disableChecks) {
+      const { fqdn, value } = dnsRecord(name, keyAuthorization);
+      await waitForTxt(fqdn, value, dnsConfig.resolvers, dns.propagationTimeout ?? DEFAULT_PROPAGATION_TIMEOUT, ctx.signal);
+    }
+  } catch (error) {
+    await cleanup().catch(() => undefined);
+    throw error;
+  }
+  return cleanup;
+}
+
+async function delayFor(type: string, config: AcmeResolverConfig): Promise<void> {
+  const delay = type === 'http-01' ? config.httpChallenge?.delay : type === 'tls-alpn-01' ? config.tlsChallenge?.delay : 0;
+  if (delay) await new Promise((r) => setTimeout(r, delay));
+}
