@@ -1,7 +1,7 @@
 import type { TSchema } from '@sinclair/typebox';
-import { StaticConfigSchema } from '../src/config/static-schema.js';
+import { buildStaticSchema } from '../src/config/static-schema.js';
 import { RouterSchema, ServiceSchema, ServersTransportSchema } from '../src/config/dynamic-schema.js';
-import { builtinMiddlewares } from '../src/builtins.js';
+import { builtinMiddlewares, builtinProviderSchemas } from '../src/builtins.js';
 
 /** One documented key: its dotted path, type and description. */
 export interface ReferenceRow {
@@ -65,7 +65,7 @@ export function renderReference(): string {
     '',
     '## Static configuration',
     '',
-    table(flatten(StaticConfigSchema as Schema, '')),
+    table(flatten(buildStaticSchema(builtinProviderSchemas()) as Schema, '')),
     '',
     '## Dynamic configuration',
     '',

@@ -6,7 +6,11 @@ const ALIASES: Record<string, string> = { ipWhiteList: 'ipAllowList' };
 
 /** The docs page (relative to docs/) of a middleware type: kebab-case of its key. */
 export function middlewarePage(type: string): string {
-  const name = (ALIASES[type] ?? type).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  // camelCase to kebab-case, keeping acronyms together (passTLSClientCert → pass-tls-client-cert).
+  const name = (ALIASES[type] ?? type)
+    .replace(/([a-z0-9])([A-Z])/g, '$1-$2')
+    .replace(/([A-Z])([A-Z][a-z])/g, '$1-$2')
+    .toLowerCase();
   return `middlewares/${name}.md`;
 }
 

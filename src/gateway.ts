@@ -23,6 +23,9 @@ import type { GatewayView } from './gateway-view.js';
 import { createObservability } from './observability/index.js';
 import { createApi } from './api/index.js';
 import { combineObservers, type RequestObserver } from './observability/observer.js';
+import { createTlsManager } from './tls/create-tls-manager.js';
+import type { TlsManager } from './tls/tls-manager.js';
+import { createAcme, type Acme } from './acme/index.js';
 
 /** What starting a gateway needs. */
 export interface GatewayOptions {
@@ -50,7 +53,13 @@ export interface Gateway {
   events: EventEmitter;
   /** The read-only view the API and observability use. */
   view: GatewayView;
+  /** Reopens the access log and the log file (SIGUSR1, after logrotate moved them). */
+  reopenLogs(): void;
+  /** ACME resolvers (when `certificatesResolvers` has any): certificates for TLS, challenge answers, API list. */
+  acme?: Acme;
   waitForVersion(version: number, timeoutMs?: number): Promise<void>;
+  /** Certificates, TLS options, certificate sources (ACME) and TLS-ALPN challenge responders. */
+  tls: TlsManager;
   shutdown(): Promise<void>;
 }
 
@@ -65,12 +74,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const events = new EventEmitter();
   const views = entryPointViews(config);
   const defaultTransport = staticTransport(config);
+  const tls = await createTlsManager(config, views, options.baseDir, log);
   let current: (TableLease & { generation: number; retired?: boolean }) | undefined;
   let terminating = false;
   let reported = new Set<string>();
   let internalServices: Record<string, Service> = {};
   const ping = config.ping;
   const internalRouters = ping && ping.entryPoint !== INTERNAL_ENTRY_POINT && !ping.manualRouting ? [pingRouter(ping.entryPoint, ping.terminatingStatusCode, () => terminating)] : [];
+  const acme = Object.keys(config.certificatesResolvers).length ? createAcme({ config, baseDir: options.baseDir, log }) : undefined;
+  internalRouters.push(...(acme?.internalRouters() ?? []));
+  if (acme) {
+    tls.manager.registerSource(acme.source);
+    tls.manager.registerAlpnChallenge(acme.alpnChallenge);
+  }
 
   const retireIfDrained = (lease: TableLease & { generation: number; retired?: boolean }) => {
     if (!lease.retired || lease.active > 0) return;
@@ -81,9 +97,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const apply = async (applied: AppliedConfiguration) => {
     const generation = state.begin();
     let table: RoutingTable;
+    const preparedTls = tls.manager.prepare(applied.config);
     try {
       table = compile(
-        { version: applied.version, config: applied.config, errors: applied.errors, entryPoints: views, internalRouters },
+        { version: applied.version, config: applied.config, errors: applied.errors, entryPoints: views, internalRouters, tls: { routerErrors: preparedTls.plan.routerErrors, entryPoints: tls.entryPoints } },
         { registry, forwarder, state, log, defaultTransport, internal: internalServices },
       );
     } catch (error) {
@@ -94,15 +111,18 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     reported = reportElementErrors(table.status, reported, log);
     for (const error of applied.errors.filter((e) => !e.name)) log.error({ version: applied.version }, error.message);
     const previous = current;
+    // Same tick as the table swap: a request never sees the new routers with the old TLS options.
+    tls.manager.commit(preparedTls);
     current = { table, active: 0, generation };
     events.emit('applied', { version: applied.version, table, applied, previous: previous?.table });
+    acme?.apply(applied.config);
     if (previous) {
       previous.retired = true;
       retireIfDrained(previous);
     }
   };
 
-  const providers = [...createProviders(config, providerTypes, options.baseDir, log), ...(options.extraProviders ?? [])];
+  const providers = [...createProviders(config, providerTypes, options.baseDir, log, registry), ...(options.extraProviders ?? [])];
   const watcher = createConfigWatcher({ providers, middlewares: registry, throttleMs: config.providers.providersThrottleDuration, log, onConfiguration: apply });
   const view: GatewayView = {
     config,
@@ -115,7 +135,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
   const observability = createObservability(view, log);
   const api = config.api ? createApi(view, log) : undefined;
-  internalServices = api?.services ?? {};
+  internalServices = { ...api?.services, ...observability.services };
+  // Metrics on a public entry point become the internal prometheus@internal router.
+  internalRouters.push(...observability.routers);
   const observer = combineObservers([...observability.observers, ...(options.observers ?? [])], (error) => log.warn({ err: error }, 'request observer failed'));
 
   const entryPoints: EntryPoint[] = servedEntryPoints(config).map((ep) =>
@@ -131,6 +153,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       keepAliveMaxRequests: ep.transport.keepAliveMaxRequests,
       keepAliveMaxTime: ep.transport.keepAliveMaxTime,
       current: () => current,
+      tls: tls.manager,
       ...(observer ? { observer } : {}),
       release: (lease) => {
         lease.active--;
@@ -139,6 +162,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       log,
     }),
   );
+  // Stored certificates are loaded before any entry point listens, so they are served at once (#7869).
+  await acme?.start();
   for (const ep of entryPoints) await ep.listen();
   const internalEp = config.entryPoints[INTERNAL_ENTRY_POINT];
   const internal = internalEp
@@ -164,7 +189,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return ep.port();
     },
     view,
+    reopenLogs: () => observability.reopen(),
+    ...(acme && { acme }),
     version: view.version,
+    tls: tls.manager,
     table: view.table,
     ready: view.ready,
     async waitForVersion(version, timeoutMs = 10_000) {
@@ -177,23 +205,26 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const acceptGrace = Math.max(0, ...served.map((ep) => ep.transport.lifeCycle.requestAcceptGraceTimeout));
       if (acceptGrace > 0) await new Promise((r) => setTimeout(r, acceptGrace));
       await watcher.stop();
+      await acme?.close();
+      // Event streams never finish on their own: end them first so they do not hold the drain.
+      await api?.close();
       await Promise.all(entryPoints.map((ep) => ep.shutdown(config.entryPoints[ep.name]!.transport.lifeCycle.graceTimeOut)));
       await internal?.close();
       await observability.close();
-      await api?.close();
       await current?.table.close();
       await state.close();
+      await tls.manager.close();
       forwarder.close();
     },
   };
 }
 
-function createProviders(config: StaticConfig, types: ProviderRegistry, baseDir: string, log: Logger): Provider[] {
+function createProviders(config: StaticConfig, types: ProviderRegistry, baseDir: string, log: Logger, middlewares: MiddlewareRegistry): Provider[] {
   const sections: Record<string, unknown> = { ...config.providers.others, ...(config.providers.file ? { file: config.providers.file } : {}) };
   return Object.entries(sections).map(([type, options]) => {
     const definition = types.get(type);
     if (!definition) throw syError('SY_ERR_STATIC_INVALID', `providers.${type}: unknown provider type (known: ${types.types().join(', ')})`);
-    return definition.create(options as never, { log: log.child({ provider: type }), baseDir });
+    return definition.create(options as never, { log: log.child({ provider: type }), baseDir, middlewares });
   });
 }
 

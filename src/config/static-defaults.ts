@@ -1,6 +1,6 @@
 import { parseDuration } from '../duration.js';
 import type { EntryPointInput, StaticConfigInput } from './static-schema.js';
-import { INTERNAL_ENTRY_POINT, type EntryPointConfig, type LogLevel, type StaticConfig } from './static-types.js';
+import { INTERNAL_ENTRY_POINT, type EntryPointConfig, type LogLevel, type StaticConfig, type TracingConfig } from './static-types.js';
 
 /** The resolved types, re-exported so callers of resolveStaticConfig need one import. */
 export type { StaticConfig, EntryPointConfig } from './static-types.js';
@@ -96,6 +96,8 @@ export function resolveStaticConfig(raw: StaticConfigInput): StaticConfig {
     // `api` alone turns the dashboard on, as in Traefik.
     ...(raw.api && { api: { insecure: raw.api.insecure ?? false, dashboard: raw.api.dashboard ?? true, debug: raw.api.debug ?? false, basePath: raw.api.basePath ?? '/' } }),
     metrics: {
+      prefix: raw.metrics?.prefix ?? 'switchyard',
+      addInternals: raw.metrics?.addInternals ?? false,
       ...(prometheus && {
         prometheus: {
           buckets: prometheus.buckets ?? [0.1, 0.3, 1.2, 5.0],
@@ -104,12 +106,14 @@ export function resolveStaticConfig(raw: StaticConfigInput): StaticConfig {
           addServicesLabels: prometheus.addServicesLabels ?? true,
           entryPoint: prometheus.entryPoint ?? INTERNAL_ENTRY_POINT,
           manualRouting: prometheus.manualRouting ?? false,
+          ...(prometheus.headerLabels && { headerLabels: prometheus.headerLabels }),
         },
       }),
     },
     ...(access && {
       accessLog: {
         filePath: access.filePath || undefined,
+        ...(access.addInternals !== undefined && { addInternals: access.addInternals }),
         format: access.format ?? 'common',
         bufferingSize: access.bufferingSize ?? 0,
         filters: { statusCodes: access.filters?.statusCodes ?? [], retryAttempts: access.filters?.retryAttempts ?? false, minDuration: ms(access.filters?.minDuration, '0s') },
@@ -120,6 +124,7 @@ export function resolveStaticConfig(raw: StaticConfigInput): StaticConfig {
         },
       },
     }),
+    ...(raw.tracing && { tracing: resolveTracing(raw.tracing) }),
     serversTransport: {
       insecureSkipVerify: raw.serversTransport?.insecureSkipVerify ?? false,
       rootCAs: raw.serversTransport?.rootCAs ?? [],
@@ -129,5 +134,21 @@ export function resolveStaticConfig(raw: StaticConfigInput): StaticConfig {
     certificatesResolvers: raw.certificatesResolvers ?? {},
     global: { checkNewVersion: raw.global?.checkNewVersion ?? true, sendAnonymousUsage: raw.global?.sendAnonymousUsage ?? false },
     input: raw,
+  };
+}
+
+// Traefik's default OTLP/HTTP endpoint; a bare origin gets the standard traces path.
+function resolveTracing(input: NonNullable<StaticConfigInput['tracing']>): TracingConfig {
+  const endpoint = input.otlp?.http?.endpoint ?? 'https://localhost:4318/v1/traces';
+  return {
+    serviceName: input.serviceName ?? 'switchyard',
+    sampleRate: input.sampleRate ?? 1,
+    addInternals: input.addInternals ?? false,
+    endpoint: /^[a-z]+:\/\/[^/]+\/?$/i.test(endpoint) ? `${endpoint.replace(/\/$/, '')}/v1/traces` : endpoint,
+    headers: { ...input.headers, ...input.otlp?.http?.headers },
+    resourceAttributes: input.resourceAttributes ?? {},
+    capturedRequestHeaders: input.capturedRequestHeaders ?? [],
+    capturedResponseHeaders: input.capturedResponseHeaders ?? [],
+    safeQueryParams: input.safeQueryParams ?? [],
   };
 }

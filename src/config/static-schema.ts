@@ -1,6 +1,7 @@
 import { Type, type Static, type TLiteral, type TSchema, type TUnion } from '@sinclair/typebox';
 import { DomainSchema } from './dynamic-schema.js';
 import { Duration, NamedMap, Strict } from './types.js';
+import { CertificateResolverSchema } from '../acme/resolver-schema.js';
 
 const Opt = Type.Optional;
 const Names = Type.Array(Type.String({ minLength: 1 }));
@@ -48,9 +49,10 @@ export const FileProviderSchema = Strict({
 const Mode = <const T extends string[]>(...modes: T) =>
   Type.Union(modes.map((m) => Type.Literal(m))) as unknown as TUnion<{ [K in keyof T]: TLiteral<T[K]> }>;
 
-/** `accessLog`: `fields` is checked loosely until the access log issue refines it. */
+/** `accessLog`. */
 export const AccessLogSchema = Strict({
   filePath: Opt(Type.String()),
+  addInternals: Opt(Type.Boolean()),
   format: Opt(Mode('common', 'genericCLF', 'json')),
   bufferingSize: Opt(Type.Integer({ minimum: 0 })),
   filters: Opt(Strict({ statusCodes: Opt(Names), retryAttempts: Opt(Type.Boolean()), minDuration: Opt(Duration()) })),
@@ -61,6 +63,19 @@ export const AccessLogSchema = Strict({
       headers: Opt(Strict({ defaultMode: Opt(Mode('keep', 'drop', 'redact')), names: Opt(NamedMap(Mode('keep', 'drop', 'redact'))) })),
     }),
   ),
+});
+
+/** `tracing`: OpenTelemetry spans exported over OTLP/HTTP (JSON). */
+export const TracingSchema = Strict({
+  serviceName: Opt(Type.String({ minLength: 1 })),
+  sampleRate: Opt(Type.Number({ minimum: 0, maximum: 1 })),
+  addInternals: Opt(Type.Boolean()),
+  headers: Opt(NamedMap(Type.String(), 'Extra HTTP headers sent with every export.')),
+  resourceAttributes: Opt(NamedMap(Type.String())),
+  capturedRequestHeaders: Opt(Names),
+  capturedResponseHeaders: Opt(Names),
+  safeQueryParams: Opt(Names),
+  otlp: Opt(Strict({ http: Opt(Strict({ endpoint: Opt(Type.String({ minLength: 1 })), headers: Opt(NamedMap(Type.String())) })) })),
 });
 
 /** Builds the static schema; extra provider schemas let provider issues plug in without editing this file. */
@@ -85,6 +100,8 @@ export function buildStaticSchema(extraProviders: Record<string, TSchema> = {}) 
     ),
     metrics: Opt(
       Strict({
+        prefix: Opt(Type.String({ pattern: '^[a-zA-Z_:][a-zA-Z0-9_:]*$', description: 'Prefix of every metric name (default `switchyard`; `traefik` reuses Traefik dashboards).' })),
+        addInternals: Opt(Type.Boolean()),
         prometheus: Opt(
           Strict({
             buckets: Opt(Type.Array(Type.Number({ exclusiveMinimum: 0 }), { minItems: 1 })),
@@ -93,11 +110,13 @@ export function buildStaticSchema(extraProviders: Record<string, TSchema> = {}) 
             addServicesLabels: Opt(Type.Boolean()),
             entryPoint: Opt(Type.String({ minLength: 1 })),
             manualRouting: Opt(Type.Boolean()),
+            headerLabels: Opt(NamedMap(Type.String({ minLength: 1 }), 'Extra label (key) taken from a request header (value) on the `*_requests_total` counters.')),
           }),
         ),
       }),
     ),
     accessLog: Opt(AccessLogSchema),
+    tracing: Opt(TracingSchema),
     serversTransport: Opt(
       Strict({
         insecureSkipVerify: Opt(Type.Boolean()),
@@ -106,8 +125,7 @@ export function buildStaticSchema(extraProviders: Record<string, TSchema> = {}) 
         forwardingTimeouts: Opt(Strict({ dialTimeout: Opt(Duration()), responseHeaderTimeout: Opt(Duration()), idleConnTimeout: Opt(Duration()) })),
       }),
     ),
-    // Resolver content is checked by the certificate resolver issue's own schema.
-    certificatesResolvers: Opt(NamedMap(Type.Record(Type.String(), Type.Unknown()))),
+    certificatesResolvers: Opt(NamedMap(CertificateResolverSchema)),
     global: Opt(Strict({ checkNewVersion: Opt(Type.Boolean()), sendAnonymousUsage: Opt(Type.Boolean()) })),
   });
 }

@@ -1,4 +1,5 @@
 import type { StaticConfigInput } from './static-schema.js';
+import type { CertificateResolverInput } from '../acme/resolver-schema.js';
 
 /** Name of the internal entry point that serves ping, the API and metrics unless told otherwise. */
 export const INTERNAL_ENTRY_POINT = 'switchyard';
@@ -34,6 +35,8 @@ export interface EntryPointConfig {
 /** `accessLog`, fully defaulted. */
 export interface AccessLogConfig {
   filePath?: string;
+  /** Log requests to `@internal` routers too (absent: false). */
+  addInternals?: boolean;
   format: 'common' | 'genericCLF' | 'json';
   bufferingSize: number;
   filters: { statusCodes: string[]; retryAttempts: boolean; minDuration: number };
@@ -42,6 +45,20 @@ export interface AccessLogConfig {
     names: Record<string, 'keep' | 'drop'>;
     headers: { defaultMode: 'keep' | 'drop' | 'redact'; names: Record<string, 'keep' | 'drop' | 'redact'> };
   };
+}
+
+/** `tracing`, fully defaulted: spans exported as OTLP/HTTP JSON to `endpoint`. */
+export interface TracingConfig {
+  serviceName: string;
+  sampleRate: number;
+  addInternals: boolean;
+  endpoint: string;
+  /** Sent with every export (`tracing.headers` and `tracing.otlp.http.headers` merged). */
+  headers: Record<string, string>;
+  resourceAttributes: Record<string, string>;
+  capturedRequestHeaders: string[];
+  capturedResponseHeaders: string[];
+  safeQueryParams: string[];
 }
 
 /** The static configuration after defaults and implicit entry points; durations are in milliseconds. */
@@ -59,6 +76,10 @@ export interface StaticConfig {
   log: { level: LogLevel; format: 'common' | 'json'; filePath?: string; noColor: boolean };
   api?: { insecure: boolean; dashboard: boolean; debug: boolean; basePath: string };
   metrics: {
+    /** Prefix of every metric name: `switchyard` unless set (`traefik` reuses Traefik dashboards). */
+    prefix: string;
+    /** Count requests to `@internal` routers and services too. */
+    addInternals: boolean;
     prometheus?: {
       buckets: number[];
       addEntryPointsLabels: boolean;
@@ -66,16 +87,20 @@ export interface StaticConfig {
       addServicesLabels: boolean;
       entryPoint: string;
       manualRouting: boolean;
+      /** Extra label → request header, on the `*_requests_total` counters (absent when not set). */
+      headerLabels?: Record<string, string>;
     };
   };
   accessLog?: AccessLogConfig;
+  tracing?: TracingConfig;
   serversTransport: {
     insecureSkipVerify: boolean;
     rootCAs: string[];
     maxIdleConnsPerHost: number;
     forwardingTimeouts: { dialTimeout: number; responseHeaderTimeout: number; idleConnTimeout: number };
   };
-  certificatesResolvers: Record<string, Record<string, unknown>>;
+  /** As written; src/acme/resolver-config.ts applies the ACME defaults. */
+  certificatesResolvers: Record<string, CertificateResolverInput>;
   global: { checkNewVersion: boolean; sendAnonymousUsage: boolean };
   /** The validated input as the user wrote it (durations verbatim), for the API to show. */
   input: StaticConfigInput;
