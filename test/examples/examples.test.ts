@@ -9,6 +9,13 @@ t.test('quickstart balances across its two demo servers and answers ping', async
   const ping = await fetch(example.url('/ping', 'switchyard'));
   t.equal(ping.status, 200);
   t.equal(await ping.text(), 'OK');
+  const dashboard = await fetch(example.url('/dashboard/', 'switchyard'));
+  t.equal(dashboard.status, 200, 'the dashboard is served');
+  t.match(await dashboard.text(), /<html/i);
+  const routers = (await (await fetch(example.url('/api/http/routers', 'switchyard'))).json()) as Array<{ name: string }>;
+  t.same(routers.map((r) => r.name), ['demo@file'], 'the API lists the demo router');
+  const metrics = await (await fetch(example.url('/metrics', 'switchyard'))).text();
+  t.match(metrics, /switchyard_entrypoint_requests_total\{[^}]*entrypoint="web"/, 'metrics count the requests');
 });
 
 t.test('weighted-canary sends one request in ten to the canary', async (t) => {
