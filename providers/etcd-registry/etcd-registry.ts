@@ -1,4 +1,5 @@
-import { Etcd3, type IOptions, type Watcher } from 'etcd3';
+import { Etcd3, type Watcher } from 'etcd3';
+import { describeEtcdError as describe, etcdClientOptions as clientOptions } from '../../src/provider/remote/etcd-client.js';
 import type { Logger } from '../../src/log.js';
 import type { KvTls } from '../../src/provider/kv/static-options.js';
 import type { Provider } from '../../src/provider/provider.js';
@@ -66,25 +67,4 @@ export function createEtcdRegistry(options: EtcdRegistryOptions): Provider {
       };
     },
   });
-}
-
-function clientOptions(options: EtcdRegistryOptions): IOptions {
-  const { tls } = options;
-  return {
-    hosts: options.endpoints.map((endpoint) => (/^[a-z]+:\/\//i.test(endpoint) ? endpoint : `${tls ? 'https' : 'http'}://${endpoint}`)),
-    dialTimeout: 5000,
-    ...(options.auth && { auth: options.auth }),
-    ...(tls && {
-      credentials: {
-        rootCertificate: (tls.ca !== undefined ? Buffer.from(tls.ca) : null) as Buffer,
-        ...(tls.key !== undefined && { privateKey: Buffer.from(tls.key) }),
-        ...(tls.cert !== undefined && { certChain: Buffer.from(tls.cert) }),
-      },
-    }),
-  };
-}
-
-// gRPC errors carry a long "details" tail; the first line is what an operator needs.
-function describe(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split('\n')[0]!;
 }

@@ -1,4 +1,5 @@
-import { Etcd3, type IOptions, type Watcher } from 'etcd3';
+import { Etcd3, type Watcher } from 'etcd3';
+import { describeEtcdError as describe, etcdClientOptions as clientOptions } from '../../src/provider/remote/etcd-client.js';
 import type { Logger } from '../../src/log.js';
 import type { MiddlewareRegistry } from '../../src/middleware/registry.js';
 import type { Provider } from '../../src/provider/provider.js';
@@ -65,27 +66,4 @@ export function createEtcdProvider(options: EtcdProviderOptions): Provider {
   }
 
   return createKvProvider({ name: 'etcd', rootKey: options.rootKey, log: options.log, open, ...(options.middlewares && { middlewares: options.middlewares }) });
-}
-
-function clientOptions(options: EtcdProviderOptions): IOptions {
-  const { tls } = options;
-  return {
-    hosts: options.endpoints.map((endpoint) => (/^[a-z]+:\/\//i.test(endpoint) ? endpoint : `${tls ? 'https' : 'http'}://${endpoint}`)),
-    dialTimeout: options.dialTimeoutMs ?? 5000,
-    ...(options.auth && { auth: options.auth }),
-    ...(tls && {
-      credentials: {
-        // grpc-js falls back to the system roots when no CA is given; the typing insists on a Buffer.
-        rootCertificate: (tls.ca !== undefined ? Buffer.from(tls.ca) : null) as Buffer,
-        ...(tls.key !== undefined && { privateKey: Buffer.from(tls.key) }),
-        ...(tls.cert !== undefined && { certChain: Buffer.from(tls.cert) }),
-      },
-    }),
-  };
-}
-
-// gRPC errors carry a long "details" tail; the first line is what an operator needs.
-function describe(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0]!;
 }
