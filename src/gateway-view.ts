@@ -3,6 +3,7 @@ import type { StaticConfig } from './config/static-types.js';
 import type { AppliedConfiguration } from './provider/watcher.js';
 import type { ProviderState } from './provider/provider.js';
 import type { RoutingTable } from './routing/table.js';
+import type { CertificateInfo } from './tls/certificate-info.js';
 
 /** What a routing table swap announces on `GatewayView.events` ('applied'). */
 export interface AppliedEvent {
@@ -24,4 +25,6 @@ export interface GatewayView {
   events: EventEmitter;
   /** When the gateway started (ISO time). */
   startedAt: string;
+  /** Certificates being served (from files and resolvers), for the API and the expiry metric. */
+  certificates(): CertificateInfo[];
 }

@@ -24,6 +24,7 @@ import { createObservability } from './observability/index.js';
 import { createApi } from './api/index.js';
 import { combineObservers, type RequestObserver } from './observability/observer.js';
 import { createTlsManager } from './tls/create-tls-manager.js';
+import { describeCertificates } from './tls/describe-certificates.js';
 import type { TlsManager } from './tls/tls-manager.js';
 import { createAcme, type Acme } from './acme/index.js';
 
@@ -132,6 +133,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     providerStates: () => watcher.providerStates(),
     events,
     startedAt: new Date().toISOString(),
+    certificates: () => describeCertificates(tls.manager.certificates()),
   };
   const observability = createObservability(view, log);
   const api = config.api ? createApi(view, log) : undefined;

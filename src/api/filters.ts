@@ -1,5 +1,6 @@
 import type { MiddlewareRepresentation, RouterRepresentation, ServiceRepresentation } from './representation.js';
 import { serverCount } from './representation.js';
+import type { CertificateInfo } from '../tls/certificate-info.js';
 
 /** The list query parameters, as received (absent ones undefined). */
 export type ListQuery = Record<string, string | undefined>;
@@ -32,6 +33,22 @@ const MIDDLEWARE_KEYS: Record<string, Key<MiddlewareRepresentation>> = {
   provider: (m) => m.provider,
   status: (m) => m.status,
 };
+
+const CERTIFICATE_KEYS: Record<string, Key<CertificateInfo>> = {
+  cn: (c) => c.commonName,
+  issuer: (c) => c.issuerOrg || c.issuerCN,
+  validUntil: (c) => c.notAfter,
+  status: (c) => c.status,
+};
+
+/** Filters certificates by `status` and `search` (common name, issuer and SANs, as Traefik), then sorts them (default: common name). */
+export function filterCertificates(certificates: CertificateInfo[], query: ListQuery): CertificateInfo[] {
+  const search = query.search?.toLowerCase();
+  const kept = certificates.filter(
+    (c) => statusMatches(c.status, query.status) && (!search || [c.commonName, c.issuerOrg, c.issuerCN, ...c.sans].some((v) => v.toLowerCase().includes(search))),
+  );
+  return sortBy(kept, { ...query, sortBy: query.sortBy ?? 'cn' }, CERTIFICATE_KEYS);
+}
 
 /** Filters routers by `status`, `search` (rule and name), `serviceName` and `middlewareName`, then sorts them. */
 export function filterRouters(routers: RouterRepresentation[], query: ListQuery): RouterRepresentation[] {

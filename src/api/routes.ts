@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { GatewayView } from '../gateway-view.js';
 import { representEntryPoints } from './entry-points.js';
-import { filterMiddlewares, filterRouters, filterServices, type ListQuery } from './filters.js';
+import { filterCertificates, filterMiddlewares, filterRouters, filterServices, type ListQuery } from './filters.js';
 import { BadRequest, paginate } from './pagination.js';
 import { middlewares, overview, rawData, routers, services, versionInfo } from './views.js';
 import type { EventStreams } from './events.js';
@@ -59,10 +59,10 @@ export function registerApiRoutes(app: FastifyInstance, prefix: string, deps: Ap
     ['/tcp/middlewares', 'middleware'],
     ['/udp/routers', 'router'],
     ['/udp/services', 'service'],
-    ['/certificates', 'certificate'],
   ] as const) {
     list<Named>(url, kind, () => []);
   }
+  list('/certificates', 'certificate', (q) => filterCertificates(view.certificates(), q));
   get('/version', () => versionInfo(view));
   get('/providers', () => {
     const states = view.providerStates();

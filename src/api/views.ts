@@ -50,7 +50,8 @@ export function overview(view: GatewayView): Record<string, unknown> {
     http: { routers: counts(routers(view)), services: counts(services(view)), middlewares: counts(middlewares(view)) },
     tcp: { routers: none, services: none, middlewares: none },
     udp: { routers: none, services: none },
-    certificates: none,
+    // An expired certificate counts as an error, one close to expiry as a warning (Traefik's overview).
+    certificates: certificateCounts(view),
     features: {
       tracing: tracingBackend(config as unknown as Record<string, unknown>),
       metrics: config.metrics.prometheus ? 'Prometheus' : '',
@@ -100,4 +101,9 @@ function readPackageVersion(): string {
   } catch {
     return 'dev';
   }
+}
+
+function certificateCounts(view: GatewayView): { total: number; warnings: number; errors: number } {
+  const all = view.certificates();
+  return { total: all.length, warnings: all.filter((c) => c.status === 'warning').length, errors: all.filter((c) => c.status === 'expired').length };
 }

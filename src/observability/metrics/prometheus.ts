@@ -78,6 +78,20 @@ export function createPrometheusMetrics(options: PrometheusOptions): PrometheusM
     });
   }
 
+  new Gauge({
+    name: `${prefix}_tls_certs_not_after`,
+    help: 'Unix time at which a served certificate expires.',
+    labelNames: ['cn', 'serial', 'sans'],
+    registers,
+    // Read at scrape time, so renewed and removed certificates are reflected at once.
+    collect() {
+      this.reset();
+      for (const cert of view.certificates()) {
+        this.set({ cn: cert.commonName, serial: cert.serialNumber, sans: cert.sans.join(',') }, Math.floor(Date.parse(cert.notAfter) / 1000));
+      }
+    },
+  });
+
   const record = (metrics: Level, keys: Labels, extra: Labels, done: FinishedExchange, owner: SeriesOwner | undefined, metricName: string): void => {
     const labels = { code: String(done.status), method: done.method, protocol: done.protocol, ...keys };
     const counted = { ...labels, ...extra };

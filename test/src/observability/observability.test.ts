@@ -23,6 +23,7 @@ async function serve(t: { teardown(fn: () => Promise<void>): void }, input: Stat
     providerStates: () => ({}),
     events: new EventEmitter(),
     startedAt: new Date().toISOString(),
+    certificates: () => [],
   };
   const obs = createObservability(view, silentLogger);
   const server = http.createServer((req, res) => {
