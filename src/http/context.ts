@@ -54,3 +54,14 @@ export function getContext(req: IncomingMessage): RequestContext {
 export function forwardedUrl(ctx: RequestContext): string {
   return ctx.query ? `${ctx.path}?${ctx.query}` : ctx.path;
 }
+
+/** The elements a request is passing through, for log lines about it (router, service, server). */
+export function elementFields(req: IncomingMessage): { router?: string; service?: string; server?: string } {
+  const ctx = (req as IncomingMessage & { [CONTEXT]?: RequestContext })[CONTEXT];
+  if (!ctx) return {};
+  return {
+    ...(ctx.routerName && { router: ctx.routerName }),
+    ...(ctx.serviceName && { service: ctx.serviceName }),
+    ...(ctx.serverUrl && { server: ctx.serverUrl }),
+  };
+}

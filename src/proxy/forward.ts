@@ -1,6 +1,6 @@
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { ProxyServer } from 'http-proxy-3';
-import { getContext, type RequestContext } from '../http/context.js';
+import { elementFields, getContext, type RequestContext } from '../http/context.js';
 import { silentLogger, type Logger } from '../log.js';
 import { Exchange } from './exchange.js';
 import type { ForwardOptions, ForwardOutcome, ForwardTarget, Forwarder } from './forwarder.js';
@@ -69,7 +69,7 @@ export function createForwarder(forwarderOptions: ForwarderOptions = {}): Forwar
       if (p.ex.done) proxyRes.destroy();
       else relayResponse(proxyRes, res, p.ex);
     } catch (err) {
-      log.debug({ err }, 'relaying a response failed');
+      log.debug({ err, ...elementFields(req) }, 'relaying a response failed');
       proxyRes.destroy();
       sendGatewayError(res, 502);
       p.ex.fail('bad-response');
@@ -83,12 +83,12 @@ export function createForwarder(forwarderOptions: ForwarderOptions = {}): Forwar
     if (isStaleConnection(ex, req, err)) {
       // The server closed an idle pooled connection as we reused it; Go's transport retries these too.
       ex.resent = true;
-      log.debug({ err }, 'pooled connection was stale; sending again on a new one');
+      log.debug({ err, ...elementFields(req) }, 'pooled connection was stale; sending again on a new one');
       resend();
       return;
     }
     const kind = classifyUpstreamError(err, ex.timedOut);
-    log.debug({ err, kind }, 'forwarding failed');
+    log.debug({ err, kind, ...elementFields(req) }, 'forwarding failed');
     ex.proxyReq?.destroy();
     sendGatewayError(res, statusFor(kind));
     ex.fail(kind);
@@ -125,7 +125,7 @@ export function createForwarder(forwarderOptions: ForwarderOptions = {}): Forwar
           if (ctx.upgrade) forwardUpgrade(req, ctx, ctx.upgrade, target, options, ex);
           else forwardWeb(req, res, ctx, target, options, ex);
         } catch (err) {
-          log.error({ err }, 'forwarding could not start');
+          log.error({ err, ...elementFields(req) }, 'forwarding could not start');
           if (!res.headersSent) sendGatewayError(res, 500);
           ex.settle({ status: 500, responded: ex.responded });
         }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ProxyServer } from 'http-proxy-3';
-import type { RequestContext } from '../http/context.js';
+import { elementFields, type RequestContext } from '../http/context.js';
 import type { Logger } from '../log.js';
 import type { Exchange } from './exchange.js';
 import type { ForwardOptions, ForwardTarget } from './forwarder.js';
@@ -103,7 +103,7 @@ export function createUpgradeForwarder(proxy: ProxyServer, log: Logger): Upgrade
     if (!p) return;
     p.ex.proxyReq = proxyReq;
     // http-proxy-3 adds its listeners synchronously after this event and no I/O can run before a tick.
-    process.nextTick(() => guard(proxyReq, p, log));
+    process.nextTick(() => guard(proxyReq, p, log.child(elementFields(req))));
     p.ex.armHeaderTimeout(proxyReq, p.options.transport.responseHeaderTimeout);
   });
 
@@ -127,7 +127,7 @@ export function createUpgradeForwarder(proxy: ProxyServer, log: Logger): Upgrade
     const onError = (err: Error): void => {
       if (ex.done || p.status !== undefined) return;
       const kind = classifyUpstreamError(err, ex.timedOut);
-      log.debug({ err, kind }, 'websocket forwarding failed');
+      log.debug({ err, kind, ...elementFields(req) }, 'websocket forwarding failed');
       ex.proxyReq?.destroy();
       writeRawResponse(socket, statusFor(kind));
       ex.fail(kind);
