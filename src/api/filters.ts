@@ -50,7 +50,10 @@ export function filterCertificates(certificates: CertificateInfo[], query: ListQ
   return sortBy(kept, { ...query, sortBy: query.sortBy ?? 'cn' }, CERTIFICATE_KEYS);
 }
 
-/** Filters routers by `status`, `search` (rule and name), `serviceName` and `middlewareName`, then sorts them. */
+/**
+ * Filters routers by `status`, `search` (rule and name), `serviceName`, `middlewareName` and, beyond
+ * Traefik, `entryPoint` (an entry point the router is attached to: Traefik #10586), then sorts them.
+ */
 export function filterRouters(routers: RouterRepresentation[], query: ListQuery): RouterRepresentation[] {
   const search = query.search?.toLowerCase();
   const kept = routers.filter(
@@ -58,7 +61,8 @@ export function filterRouters(routers: RouterRepresentation[], query: ListQuery)
       statusMatches(r.status, query.status) &&
       (!search || r.name.toLowerCase().includes(search) || r.rule.toLowerCase().includes(search)) &&
       serviceMatches(r.service, query.serviceName) &&
-      (!query.middlewareName || (r.middlewares ?? []).includes(query.middlewareName)),
+      (!query.middlewareName || (r.middlewares ?? []).includes(query.middlewareName)) &&
+      (!query.entryPoint || (r.using ?? []).includes(query.entryPoint)),
   );
   return sortBy(kept, query, ROUTER_KEYS);
 }
