@@ -54,24 +54,36 @@ export function createKvProvider(options: KvProviderOptions): Provider {
   return {
     name,
     state: () => ({ ...state }),
-    async *watch(signal: AbortSignal): AsyncGenerator<ProviderSnapshot> {
-      let session: KvSession | undefined;
-      const changes = createChangeSignal(options.debounceMs ?? 50);
-      try {
-        session = await options.open();
-        if (signal.aborted) return;
-        // The watch starts before the first read so a change made during the read is never missed.
-        await session.watch(changes.notify, changes.fail);
-        yield snapshot(await session.list());
-        while (await changes.next(signal)) yield snapshot(await session.list());
-      } catch (error) {
-        state.connected = false;
-        state.lastError = (error as Error).message;
-        throw error;
-      } finally {
-        changes.close();
-        await session?.close().catch(() => undefined);
-      }
-    },
+    watch: (signal: AbortSignal) => watchSessions(signal, options.open, options.debounceMs ?? 50, state, snapshot),
   };
+}
+
+/**
+ * Reads a store through sessions: open one, start its watch before the first read (so a change made
+ * during the read is never missed), then read it whole on every change. A lost session ends the
+ * watch with its error, which the provider runner turns into a restart with backoff.
+ */
+export async function* watchSessions(
+  signal: AbortSignal,
+  open: () => Promise<KvSession>,
+  debounceMs: number,
+  state: ProviderState,
+  snapshot: (pairs: KvPair[]) => ProviderSnapshot,
+): AsyncGenerator<ProviderSnapshot> {
+  let session: KvSession | undefined;
+  const changes = createChangeSignal(debounceMs);
+  try {
+    session = await open();
+    if (signal.aborted) return;
+    await session.watch(changes.notify, changes.fail);
+    yield snapshot(await session.list());
+    while (await changes.next(signal)) yield snapshot(await session.list());
+  } catch (error) {
+    state.connected = false;
+    state.lastError = (error as Error).message;
+    throw error;
+  } finally {
+    changes.close();
+    await session?.close().catch(() => undefined);
+  }
 }

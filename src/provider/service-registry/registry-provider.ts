@@ -1,6 +1,6 @@
 import type { Logger } from '../../log.js';
-import { createChangeSignal } from '../kv/change-signal.js';
 import type { KvPair, KvSession } from '../kv/index.js';
+import { watchSessions } from '../kv/kv-provider.js';
 import type { Provider, ProviderSnapshot, ProviderState } from '../provider.js';
 import { buildRegistryConfig, parseInstance, type RegisteredInstance, type RegistryBuildOptions } from './instances.js';
 
@@ -49,23 +49,6 @@ export function createRegistryProvider(options: RegistryProviderOptions): Provid
   return {
     name,
     state: () => ({ ...state }),
-    async *watch(signal: AbortSignal): AsyncGenerator<ProviderSnapshot> {
-      let session: KvSession | undefined;
-      const changes = createChangeSignal(options.debounceMs ?? 50);
-      try {
-        session = await options.open();
-        if (signal.aborted) return;
-        await session.watch(changes.notify, changes.fail);
-        yield snapshot(await session.list());
-        while (await changes.next(signal)) yield snapshot(await session.list());
-      } catch (error) {
-        state.connected = false;
-        state.lastError = (error as Error).message;
-        throw error;
-      } finally {
-        changes.close();
-        await session?.close().catch(() => undefined);
-      }
-    },
+    watch: (signal: AbortSignal) => watchSessions(signal, options.open, options.debounceMs ?? 50, state, snapshot),
   };
 }
