@@ -27,6 +27,12 @@ todo=$(count todo)
 pass=${pass:-0}
 fail=$((${fail:-0} + failed_extra))
 if [ "$status" -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi
+# CI keeps only the end of the output, so the failures are listed again just above the summary.
+if [ "$fail" -gt 0 ]; then
+  echo "failures:"
+  grep -nE '^ *not ok ' "$log" | head -n 60
+  grep -nE -A 12 '^ *not ok ' "$log" | grep -E 'message:|found:|wanted:|at:|stack:|    [a-z]+: ' | head -n 60
+fi
 # Skips and todos are shown, never hidden: a skipped test for a missing component is a defect.
 echo "$pass passed, $fail failed, $((${skip:-0} + ${todo:-0})) skipped"
 [ "$fail" -eq 0 ]
