@@ -19,6 +19,12 @@ export function trustAcmeCas(caCertificates: string[], baseDir: string): void {
   acme.axios.defaults.httpsAgent = new https.Agent({ ca: [...rootCertificates, ...extra, ...trusted], keepAlive: false });
 }
 
+/** Bounds each request to a CA; acme-client shares one axios instance, so the longest resolver setting applies to all. */
+export function limitAcmeRequestTime(ms: number): void {
+  const current = acme.axios.defaults.timeout ?? 0;
+  if (ms > current) acme.axios.defaults.timeout = ms;
+}
+
 /** An acme-client Client for a directory; retries quickly (the CA answers in milliseconds when it can). */
 export function acmeClient(options: { directoryUrl: string; accountKey: string; accountUrl?: string; eab?: { kid: string; hmacEncoded: string } }): acme.Client {
   return new acme.Client({

@@ -5,7 +5,7 @@ import type { Logger } from '../log.js';
 import type { CompiledRouter } from '../routing/table.js';
 import type { AlpnChallengeHandler, CertificateSource } from '../tls/certificate-store.js';
 import { syError } from '../errors.js';
-import { trustAcmeCas } from './acme-client.js';
+import { limitAcmeRequestTime, trustAcmeCas } from './acme-client.js';
 import type { AcmeCertificateInfo } from './certificate-info.js';
 import { createChallengeResponders } from './challenges.js';
 import { wantedDomains, isWildcard } from './domains.js';
@@ -82,6 +82,7 @@ export function createAcme(options: AcmeOptions): Acme {
       }
     }
     if (rc.caCertificates.length || process.env.NODE_EXTRA_CA_CERTS) trustAcmeCas(rc.caCertificates, baseDir);
+    limitAcmeRequestTime(rc.clientTimeout);
     const queue = createOrderQueue(rc.throttle);
     return { queue, resolver: createAcmeResolver(rc, { storage: storageFor(rc.storage), queue, responders, ...(dns && { dns }), log: log.child({ component: 'acme' }) }) };
   });

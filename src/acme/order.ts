@@ -24,7 +24,8 @@ export interface OrderContext {
  */
 export async function orderCertificate(client: acme.Client, domain: WantedDomain, ctx: OrderContext): Promise<{ certificate: string; key: string }> {
   const names = [domain.main, ...domain.sans];
-  const order = await client.createOrder({ identifiers: names.map((value) => ({ type: 'dns', value })) });
+  const profile = await chosenProfile(client, ctx.config);
+  const order = await client.createOrder({ identifiers: names.map((value) => ({ type: 'dns', value })), ...(profile && { profile }) });
   const authorizations = await client.getAuthorizations(order);
   const cleanups: Array<() => Promise<void>> = [];
   try {
@@ -41,13 +42,33 @@ export async function orderCertificate(client: acme.Client, domain: WantedDomain
       }),
     );
     const key = await createKey(ctx.config.keyType);
-    const [, csr] = await acme.crypto.createCsr({ commonName: domain.main, altNames: names }, key);
+    const csr = await certificateRequest(domain, key, ctx.config);
     const finalized = await client.finalizeOrder(order, csr);
-    const certificate = await client.getCertificate(finalized);
+    // RFC 8555 §7.4.2: alternate chains come as Link rel="alternate"; acme-client picks the one naming the issuer.
+    const certificate = await client.getCertificate(finalized, ctx.config.preferredChain);
     return { certificate, key };
   } finally {
     await Promise.allSettled(cleanups.map((c) => c()));
   }
+}
+
+/** The CSR for a domain; with disableCommonName the subject stays empty and the names live in the SANs only (RFC 8555 §7.4 allows either). */
+export async function certificateRequest(domain: WantedDomain, key: string, config: Pick<AcmeResolverConfig, 'disableCommonName'>): Promise<Buffer> {
+  const [, csr] = await acme.crypto.createCsr({ ...(!config.disableCommonName && { commonName: domain.main }), altNames: [domain.main, ...domain.sans] }, key);
+  return csr;
+}
+
+/**
+ * The profile to send: the configured one, refused when the CA lists profiles without it. A CA that lists
+ * none (the draft is recent) gets no profile field, so the order still succeeds with its default.
+ */
+async function chosenProfile(client: acme.Client, config: AcmeResolverConfig): Promise<string | undefined> {
+  if (!config.profile) return undefined;
+  const http = (client as unknown as { api: { http: { getMetaField(field: string): Promise<unknown> } } }).api.http;
+  const offered = (await http.getMetaField('profiles')) as Record<string, string> | null;
+  if (!offered) return undefined;
+  if (!(config.profile in offered)) throw new Error(`profile "${config.profile}" is not offered by the CA (it offers ${Object.keys(offered).join(', ') || 'none'})`);
+  return config.profile;
 }
 
 function pickChallenge(authz: acme.Authorization, config: AcmeResolverConfig) {

@@ -23,6 +23,16 @@ export interface AcmeResolverConfig {
   tlsChallenge?: { delay: number };
   dnsChallenge?: { provider: string; resolvers: string[]; delayBeforeChecks: number; disableChecks: boolean };
   throttle: { maxConcurrent: number; perMinute: number; retryInitialDelay: number; retryMaxDelay: number };
+  /** Issuer common name of the chain to keep when the CA offers alternates. */
+  preferredChain?: string;
+  /** ACME profile asked for in new orders (draft-aaron-acme-profiles). */
+  profile?: string;
+  /** Leave the CSR's subject empty: every name goes in the SANs only. */
+  disableCommonName: boolean;
+  /** Milliseconds one order may take, challenges included; 0 means no limit. */
+  certificateTimeout: number;
+  /** Milliseconds one request to the CA may take. */
+  clientTimeout: number;
 }
 
 /** Applies defaults to every `certificatesResolvers.<name>.acme`; throws on what the schema could not check. */
@@ -60,6 +70,12 @@ export function acmeResolverConfig(name: string, a: AcmeInput): AcmeResolverConf
         disableChecks: dns.propagation?.disableChecks ?? dns.disablePropagationCheck ?? false,
       },
     }),
+    ...(a.preferredChain && { preferredChain: a.preferredChain }),
+    ...(a.profile && { profile: a.profile }),
+    disableCommonName: a.disableCommonName ?? false,
+    certificateTimeout: ms(a.certificateTimeout, 0),
+    // Traefik's defaults: 2 minutes per request to the CA.
+    clientTimeout: ms(a.clientTimeout, 120_000),
     throttle: {
       maxConcurrent: t.maxConcurrent ?? 2,
       perMinute: t.perMinute ?? 10,

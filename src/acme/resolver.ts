@@ -120,7 +120,8 @@ export function createAcmeResolver(config: AcmeResolverConfig, deps: ResolverDep
         throw error;
       });
       log.info({ domain: domain.main, sans: domain.sans }, existing ? 'renewing ACME certificate' : 'ordering ACME certificate');
-      const { certificate, key: privateKey } = await orderCertificate(await client, domain, { config, responders: deps.responders, ...(deps.dns && { dns: deps.dns }), signal: abort.signal });
+      const ordering = orderCertificate(await client, domain, { config, responders: deps.responders, ...(deps.dns && { dns: deps.dns }), signal: abort.signal });
+      const { certificate, key: privateKey } = await withinTimeout(ordering, config.certificateTimeout, `ordering ${domain.main}`);
       orders++;
       const stored: StoredCertificate = { domain: { main: domain.main, sans: domain.sans }, certificate, key: privateKey };
       await deps.storage.update(config.name, (data) => ({ ...data, certificates: [...data.certificates.filter((c) => keyOf(c.domain) !== key), stored] }));
@@ -195,4 +196,15 @@ export function createAcmeResolver(config: AcmeResolverConfig, deps: ResolverDep
       await Promise.race([Promise.allSettled([...inFlight.values()]), new Promise((r) => setTimeout(r, 5000).unref())]);
     },
   };
+}
+
+/** Rejects when `promise` takes longer than `ms` (0: no limit); the late order's own cleanup still runs. */
+function withinTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  if (ms <= 0) return promise;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} took longer than certificateTimeout (${ms} ms)`)), ms);
+  });
+  promise.catch(() => undefined);
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

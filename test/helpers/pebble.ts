@@ -18,9 +18,9 @@ export interface Pebble {
   /** challtestsrv's management API. */
   challtestsrv: string;
   /** Starts pebble itself, validating HTTP-01 on httpPort and TLS-ALPN-01 on tlsPort. */
-  start(options: { httpPort?: number; tlsPort?: number; validitySeconds?: number; eab?: Record<string, string> }): Promise<void>;
-  /** The root that issued certificates chain to (new on every pebble start). */
-  root(): Promise<string>;
+  start(options: { httpPort?: number; tlsPort?: number; validitySeconds?: number; eab?: Record<string, string>; alternateRoots?: number }): Promise<void>;
+  /** The root that issued certificates chain to (new on every pebble start); `index` > 0 names an alternate root. */
+  root(index?: number): Promise<string>;
   /** Pebble's output so far (for failure messages and counting orders). */
   log(): string;
   close(): Promise<void>;
@@ -66,7 +66,7 @@ export async function preparePebble(): Promise<Pebble> {
     apiCert,
     dnsServer: `127.0.0.1:${dnsPort}`,
     challtestsrv,
-    async start({ httpPort = 5002, tlsPort = 5001, validitySeconds, eab }) {
+    async start({ httpPort = 5002, tlsPort = 5001, validitySeconds, eab, alternateRoots }) {
       const config = {
         pebble: {
           listenAddress: `127.0.0.1:${acmePort}`,
@@ -83,11 +83,11 @@ export async function preparePebble(): Promise<Pebble> {
       };
       writeFileSync(path.join(dir, 'pebble.json'), JSON.stringify(config));
       // NOSLEEP: no random 0-15 s validation delay; AUTHZREUSE=0: every order needs its challenges.
-      launch('pebble', ['-config', path.join(dir, 'pebble.json'), '-dnsserver', `127.0.0.1:${dnsPort}`, '-strict=false'], { PEBBLE_VA_NOSLEEP: '1', PEBBLE_AUTHZREUSE: '0', PEBBLE_WFE_NONCEREJECT: '0' });
+      launch('pebble', ['-config', path.join(dir, 'pebble.json'), '-dnsserver', `127.0.0.1:${dnsPort}`, '-strict=false'], { PEBBLE_VA_NOSLEEP: '1', PEBBLE_AUTHZREUSE: '0', PEBBLE_WFE_NONCEREJECT: '0', ...(alternateRoots && { PEBBLE_ALTERNATE_ROOTS: String(alternateRoots) }) });
       await until(async () => (await get(`https://127.0.0.1:${acmePort}/dir`).then((r) => r.status === 200, () => false)), 'pebble');
     },
-    async root() {
-      return (await get(`https://127.0.0.1:${mgmtPort}/roots/0`)).body;
+    async root(index = 0) {
+      return (await get(`https://127.0.0.1:${mgmtPort}/roots/${index}`)).body;
     },
     log: () => output,
     async close() {
