@@ -38,7 +38,19 @@ export function wantedDomains(config: DynamicConfig, entryPoints: Record<string,
     }
     for (const host of ruleHosts(router.rule)) add(resolver, { main: host, sans: [] });
   }
+  // Traefik v3.2+: the default store's certificate can itself come from a resolver.
+  const generated = defaultGeneratedCert(config);
+  if (generated) add(generated.resolver, generated.domain);
   return new Map([...out].map(([resolver, list]) => [resolver, [...list.values()]]));
+}
+
+/** `tls.stores.default.defaultGeneratedCert` when it names a resolver and a main domain. */
+export function defaultGeneratedCert(config: DynamicConfig): { resolver: string; domain: WantedDomain } | undefined {
+  const store = config.tls?.stores?.default as { defaultGeneratedCert?: { resolver?: unknown; domain?: { main?: unknown; sans?: unknown } } } | undefined;
+  const wanted = store?.defaultGeneratedCert;
+  if (typeof wanted?.resolver !== 'string' || typeof wanted.domain?.main !== 'string') return undefined;
+  const sans = Array.isArray(wanted.domain.sans) ? wanted.domain.sans.filter((x): x is string => typeof x === 'string') : [];
+  return { resolver: wanted.resolver, domain: { main: normalize(wanted.domain.main), sans: sans.map(normalize) } };
 }
 
 /** Every literal name in the rule's `Host()` matchers (not negated), lower-cased; a broken rule has none. */

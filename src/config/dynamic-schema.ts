@@ -192,7 +192,23 @@ export const MiddlewareEntrySchema = Type.Record(Type.String(), Type.Unknown(), 
 export const TlsSchema = Strict({
   certificates: Type.Optional(Type.Array(Strict({ certFile: Type.String(), keyFile: Type.String(), stores: Type.Optional(Type.Array(Type.String())) }))),
   options: Type.Optional(NamedMap(Type.Record(Type.String(), Type.Unknown()))),
-  stores: Type.Optional(NamedMap(Type.Record(Type.String(), Type.Unknown()))),
+  stores: Type.Optional(
+    NamedMap(
+      Strict({
+        defaultCertificate: Type.Optional(Strict({ certFile: Type.String({ description: 'File path or PEM.' }), keyFile: Type.String({ description: 'File path or PEM.' }) })),
+        defaultGeneratedCert: Type.Optional(
+          Strict(
+            {
+              resolver: Type.String({ minLength: 1, description: 'Certificate resolver that obtains the default certificate.' }),
+              domain: Strict({ main: Type.String({ minLength: 1 }), sans: Type.Optional(Type.Array(Type.String())) }),
+            },
+            'Obtain the default certificate from a resolver instead of generating a self-signed one (Traefik v3.2+).',
+          ),
+        ),
+      }),
+      'Certificate stores; only `default` is used.',
+    ),
+  ),
 });
 
 export const HttpSchema = Strict({

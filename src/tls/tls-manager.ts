@@ -135,6 +135,14 @@ export class TlsManager {
     return context;
   }
 
+  /** `defaultGeneratedCert`: the source certificate for its main domain, once a resolver holds one (until then the generated one). */
+  private resolverDefault(store: CertificateStore): CertificateEntry | undefined {
+    const wanted = (this.tlsConfig?.stores?.default as { defaultGeneratedCert?: { domain?: { main?: unknown } } } | undefined)?.defaultGeneratedCert?.domain?.main;
+    if (typeof wanted !== 'string' || !wanted) return undefined;
+    const entry = store.lookup(wanted.toLowerCase());
+    return entry && { ...entry, source: 'default' };
+  }
+
   private rebuild(): void {
     const loaded = loadCertificates(this.tlsConfig, this.ctx.baseDir);
     for (const error of loaded.errors) this.ctx.log.error(error);
@@ -150,7 +158,7 @@ export class TlsManager {
       }
     }
     this.store = store;
-    this.defaultEntry = loaded.defaultCertificate ?? (this.generated && { names: [], ...this.generated, source: 'generated' });
+    this.defaultEntry = loaded.defaultCertificate ?? this.resolverDefault(store) ?? (this.generated && { names: [], ...this.generated, source: 'generated' });
     this.contexts = new WeakMap();
     const files = loaded.files.join('\n');
     if (files !== this.watch?.key) {
