@@ -1,4 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { parseDuration } from '../../src/duration.js';
 
@@ -50,8 +51,8 @@ interface KvEntry {
   modifyIndex: number;
 }
 
-/** Starts the fake on 127.0.0.1 port 0; `token` turns ACL checking on, `datacenter` defaults to `dc1`. */
-export async function startConsulFake(options: { token?: string; datacenter?: string } = {}): Promise<ConsulFake> {
+/** Starts the fake on 127.0.0.1 port 0; `token` turns ACL checking on, `datacenter` defaults to `dc1`, `tls` serves HTTPS (client certificates required when `ca` is given). */
+export async function startConsulFake(options: { token?: string; datacenter?: string; tls?: { cert: string; key: string; ca?: string } } = {}): Promise<ConsulFake> {
   const datacenter = options.datacenter ?? 'dc1';
   let raft = 10;
   const tables = { kv: 1, catalog: 1, checks: 1 };
@@ -180,12 +181,14 @@ export async function startConsulFake(options: { token?: string; datacenter?: st
     for (const k of [...kv.keys()]) if (recurse ? k.startsWith(key) : k === key) kv.delete(k);
   }
 
-  const server = http.createServer((req, res) => void handle(req, res).catch((error: Error) => send(res, 500, undefined, error.message)));
+  const listener = (req: IncomingMessage, res: ServerResponse) => void handle(req, res).catch((error: Error) => send(res, 500, undefined, error.message));
+  const { tls } = options;
+  const server = tls ? https.createServer({ cert: tls.cert, key: tls.key, ...(tls.ca && { ca: tls.ca, requestCert: true, rejectUnauthorized: true }) }, listener) : http.createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   return {
     address: `127.0.0.1:${port}`,
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
     putKv: (key, value) => putKv(key, Buffer.from(value)),
     deleteKv,

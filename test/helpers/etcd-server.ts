@@ -3,6 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { readFileSync } from 'node:fs';
+import { Agent, fetch } from 'undici';
 import { freePort } from './free-port.js';
 
 const run = promisify(execFile);
@@ -22,17 +24,30 @@ export interface EtcdServer {
   close(): Promise<void>;
 }
 
+/** Serve clients over TLS only, requiring a client certificate signed by `caFile`. */
+export interface EtcdTls {
+  certFile: string;
+  keyFile: string;
+  caFile: string;
+  /** A client certificate for the helper's own health checks and etcdctl. */
+  client: { certFile: string; keyFile: string };
+}
+
 /** Starts etcd and resolves once it answers a health check; fails when the binary is missing. */
-export async function startEtcdServer(): Promise<EtcdServer> {
+export async function startEtcdServer(options: { tls?: EtcdTls } = {}): Promise<EtcdServer> {
+  const { tls } = options;
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sy-etcd-'));
   const port = await freePort();
   const peer = await freePort();
-  const client = `http://127.0.0.1:${port}`;
+  const client = `${tls ? 'https' : 'http'}://127.0.0.1:${port}`;
+  const clientTlsArgs = tls ? ['--cacert', tls.caFile, '--cert', tls.client.certFile, '--key', tls.client.keyFile] : [];
+  const serverTlsArgs = tls ? ['--cert-file', tls.certFile, '--key-file', tls.keyFile, '--trusted-ca-file', tls.caFile, '--client-cert-auth'] : [];
+  const dispatcher = tls && new Agent({ connect: { ca: readFileSync(tls.caFile, 'utf8'), cert: readFileSync(tls.client.certFile, 'utf8'), key: readFileSync(tls.client.keyFile, 'utf8') } });
   let child: ChildProcess | undefined;
 
   async function etcdctl(args: string[], user?: string): Promise<string> {
     const auth = user ? ['--user', user] : [];
-    const { stdout } = await run('etcdctl', ['--endpoints', client, ...auth, ...args], { timeout: 10_000 });
+    const { stdout } = await run('etcdctl', ['--endpoints', client, ...clientTlsArgs, ...auth, ...args], { timeout: 10_000 });
     return stdout;
   }
 
@@ -42,7 +57,7 @@ export async function startEtcdServer(): Promise<EtcdServer> {
       '--listen-client-urls', client, '--advertise-client-urls', client,
       '--listen-peer-urls', `http://127.0.0.1:${peer}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${peer}`,
       '--initial-cluster', `test=http://127.0.0.1:${peer}`, '--initial-cluster-state', 'new',
-      '--logger', 'zap', '--log-level', 'error',
+      '--logger', 'zap', '--log-level', 'error', ...serverTlsArgs,
     ], { stdio: 'ignore' });
     child = proc;
     const exited = new Promise<never>((_, reject) => {
@@ -52,7 +67,7 @@ export async function startEtcdServer(): Promise<EtcdServer> {
     exited.catch(() => undefined);
     const deadline = Date.now() + 15_000;
     for (;;) {
-      const healthy = await Promise.race([exited, fetch(`${client}/health`).then((r) => r.ok, () => false)]);
+      const healthy = await Promise.race([exited, fetch(`${client}/health`, dispatcher ? { dispatcher } : {}).then((r) => r.ok, () => false)]);
       if (healthy) return;
       if (Date.now() > deadline) throw new Error('etcd did not become healthy within 15 s');
       await new Promise((r) => setTimeout(r, 50));
@@ -77,6 +92,7 @@ export async function startEtcdServer(): Promise<EtcdServer> {
     start,
     async close() {
       await stop();
+      await dispatcher?.close();
       await rm(dir, { recursive: true, force: true });
     },
   };

@@ -9,16 +9,21 @@ export interface RedisServer {
   close(): Promise<void>;
 }
 
-/** Extra redis-server arguments (`--requirepass x`) and a fixed port (to restart a server where it was). */
+/** Extra redis-server arguments (`--requirepass x`), a fixed port (to restart a server where it was), and TLS only (client certificates required when `ca` is set). */
 export interface RedisServerOptions {
   args?: string[];
   port?: number;
+  tls?: { certFile: string; keyFile: string; caFile: string; requireClientCert?: boolean };
 }
 
 /** Starts redis-server and resolves once it accepts connections; fails when the binary is missing. */
 export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   const port = options.port ?? (await freePort());
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...(options.args ?? [])], { stdio: 'ignore' });
+  const { tls } = options;
+  const listen = tls
+    ? ['--port', '0', '--tls-port', String(port), '--tls-cert-file', tls.certFile, '--tls-key-file', tls.keyFile, '--tls-ca-cert-file', tls.caFile, '--tls-auth-clients', tls.requireClientCert ? 'yes' : 'no']
+    : ['--port', String(port)];
+  const child: ChildProcess = spawn('redis-server', [...listen, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...(options.args ?? [])], { stdio: 'ignore' });
   const exited = new Promise<never>((_, reject) => {
     child.once('error', (err) => reject(new Error(`redis-server could not start (install the redis-server package): ${err.message}`)));
     child.once('exit', (code) => reject(new Error(`redis-server exited with ${code}`)));
