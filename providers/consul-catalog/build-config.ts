@@ -44,13 +44,14 @@ export function buildCatalogConfig(services: Map<string, HealthEntry[]>, options
       const tags = entry.Service.Tags ?? [];
       const source = `consul service "${name}" instance "${entry.Service.ID}"`;
       if (!options.strictChecks.includes(aggregate(entry.Checks))) continue;
-      const decoded = decodeLabels(tagsToLabels(tags), options.prefix, options.middlewares);
+      const labels = tagsToLabels(tags);
+      const decoded = decodeLabels(labels, options.prefix, options.middlewares);
       for (const error of decoded.errors) errors.push(`${source}: ${error}`);
       if (!(decoded.enable ?? options.exposedByDefault)) continue;
       if (options.constraints && !options.constraints(tags)) continue;
       if (decoded.config.tcp || decoded.config.udp) errors.push(`${source}: TCP and UDP tags are not served yet; they are ignored`);
       try {
-        instances.push({ source, http: instanceHttp(name, entry, decoded, options) });
+        instances.push({ source, http: instanceHttp(name, entry, decoded, labels, options) });
       } catch (error) {
         errors.push(`${source}: ${(error as Error).message}`);
       }
@@ -61,7 +62,7 @@ export function buildCatalogConfig(services: Map<string, HealthEntry[]>, options
   return { config: Object.keys(merged.http).length > 0 ? { http: merged.http } : {}, errors };
 }
 
-function instanceHttp(name: string, entry: HealthEntry, decoded: ReturnType<typeof decodeLabels>, options: BuildOptions): NonNullable<DynamicConfig['http']> {
+function instanceHttp(name: string, entry: HealthEntry, decoded: ReturnType<typeof decodeLabels>, labels: Record<string, string>, options: BuildOptions): NonNullable<DynamicConfig['http']> {
   const http = structuredClone(decoded.config.http ?? {});
   const services = (http.services ??= {}) as Record<string, Record<string, unknown>>;
   const own = normalizeName(name);
@@ -83,7 +84,7 @@ function instanceHttp(name: string, entry: HealthEntry, decoded: ReturnType<type
   const serviceNames = Object.keys(services);
   if (Object.keys(routers).length === 0) routers[own] = {};
   for (const [routerName, router] of Object.entries(routers)) {
-    router.rule ??= renderDefaultRule(options.defaultRule, name);
+    router.rule ??= renderDefaultRule(options.defaultRule, { Name: name, Labels: labels });
     if (router.service === undefined) {
       if (serviceNames.length !== 1) throw new Error(`router "${routerName}" names no service and the tags define ${serviceNames.length} services`);
       router.service = serviceNames[0];

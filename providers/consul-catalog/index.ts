@@ -29,7 +29,7 @@ export const consulCatalogProviderSchema = Type.Object(
     refreshInterval: Type.Optional(Duration('Time between full reads when watch is off. Default 15s.')),
     watch: Type.Optional(Type.Boolean({ description: 'Use blocking queries instead of polling. Default false.' })),
     exposedByDefault: Type.Optional(Type.Boolean({ description: 'Expose services without `<prefix>.enable=true`. Default true.' })),
-    defaultRule: Type.Optional(Type.String({ description: 'Rule of the automatic router; only {{ .Name }} and {{ normalize .Name }} are substituted. Default Host(`{{ normalize .Name }}`).' })),
+    defaultRule: Type.Optional(Type.String({ description: 'Rule template of the automatic router: .Name, .Labels (from key=value tags), pipelines and functions as in docs/providers.md. Default Host(`{{ normalize .Name }}`).' })),
     constraints: Type.Optional(Type.String({ description: 'Tag expression an instance must match: Tag(`x`), TagRegex(`re`), &&, ||, !, parentheses.' })),
     strictChecks: Type.Optional(Type.Array(Type.String(), { description: 'Check statuses that still take traffic. Default [passing, warning].' })),
     requireConsistent: Type.Optional(Type.Boolean({ description: 'Consistent reads. Default false.' })),

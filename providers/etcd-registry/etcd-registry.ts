@@ -26,6 +26,7 @@ export function createEtcdRegistry(options: EtcdRegistryOptions): Provider {
     name: 'etcdregistry',
     log: options.log,
     ...(options.defaultRule !== undefined ? { defaultRule: options.defaultRule } : {}),
+    ...(options.constraints !== undefined ? { constraints: options.constraints } : {}),
     ...(options.entryPoints ? { entryPoints: options.entryPoints } : {}),
     split: (key) => (key.startsWith(prefix) ? key.slice(prefix.length).split('/') : undefined),
     open: () => openEtcdPrefixSession(options, prefix),

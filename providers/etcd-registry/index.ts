@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { syError } from '../../src/errors.js';
 import { defineProvider } from '../../src/provider/definition.js';
+import { compileConstraints } from '../../src/provider/labels/index.js';
 import { KvTlsSchema, loadKvTls } from '../../src/provider/kv/static-options.js';
 import { createEtcdRegistry } from './etcd-registry.js';
 
@@ -12,7 +13,8 @@ export const etcdRegistryProviderSchema = Type.Object(
     username: Type.Optional(Type.String({ description: 'User name when etcd authentication is on.' })),
     password: Type.Optional(Type.String({ description: 'Password of that user.' })),
     tls: Type.Optional(KvTlsSchema),
-    defaultRule: Type.Optional(Type.String({ minLength: 1, description: 'Rule of a router made per service; {{ .Name }} and {{ normalize .Name }} are substituted. Default: no router.' })),
+    defaultRule: Type.Optional(Type.String({ minLength: 1, description: 'Rule template of a router made per service: .Name, .Labels (instance metadata), pipelines and functions as in docs/providers.md. Default: no router.' })),
+    constraints: Type.Optional(Type.String({ minLength: 1, description: 'Tag expression an instance must match to be served: Tag(`x`), TagRegex(`re`), &&, ||, !, parentheses. Default: every instance.' })),
     entryPoints: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Entry points of those routers. Default: the default ones.' })),
   },
   { additionalProperties: false },
@@ -38,6 +40,7 @@ export const etcdRegistryProvider = defineProvider({
       ...(options.username !== undefined && { auth: { username: options.username, password: options.password! } }),
       ...(tls && { tls }),
       ...(options.defaultRule !== undefined && { defaultRule: options.defaultRule }),
+      ...(options.constraints !== undefined && { constraints: constraintsOf(options.constraints, 'etcdRegistry') }),
       ...(options.entryPoints && { entryPoints: options.entryPoints }),
       log: ctx.log,
     });
@@ -45,3 +48,11 @@ export const etcdRegistryProvider = defineProvider({
 });
 
 export { createEtcdRegistry, type EtcdRegistryOptions } from './etcd-registry.js';
+
+function constraintsOf(expression: string, provider: string) {
+  try {
+    return compileConstraints(expression);
+  } catch (error) {
+    throw syError('SY_ERR_STATIC_INVALID', `providers.${provider}.constraints: ${(error as Error).message}`);
+  }
+}

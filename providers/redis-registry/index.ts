@@ -3,6 +3,7 @@ import { syError } from '../../src/errors.js';
 import { Duration } from '../../src/config/types.js';
 import { parseDuration } from '../../src/duration.js';
 import { defineProvider } from '../../src/provider/definition.js';
+import { compileConstraints } from '../../src/provider/labels/index.js';
 import { KvTlsSchema, loadKvTls } from '../../src/provider/kv/static-options.js';
 import { createRedisRegistry } from './redis-registry.js';
 
@@ -17,7 +18,8 @@ export const redisRegistryProviderSchema = Type.Object(
     db: Type.Optional(Type.Integer({ minimum: 0, description: 'Database number. Default 0.' })),
     tls: Type.Optional(KvTlsSchema),
     scanInterval: Type.Optional(Duration('Interval of the full scan run besides keyspace notifications. Default 10s.')),
-    defaultRule: Type.Optional(Type.String({ minLength: 1, description: 'Rule of a router made per service; {{ .Name }} and {{ normalize .Name }} are substituted. Default: no router.' })),
+    defaultRule: Type.Optional(Type.String({ minLength: 1, description: 'Rule template of a router made per service: .Name, .Labels (instance metadata), pipelines and functions as in docs/providers.md. Default: no router.' })),
+    constraints: Type.Optional(Type.String({ minLength: 1, description: 'Tag expression an instance must match to be served: Tag(`x`), TagRegex(`re`), &&, ||, !, parentheses. Default: every instance.' })),
     entryPoints: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'Entry points of those routers. Default: the default ones.' })),
   },
   { additionalProperties: false },
@@ -49,9 +51,18 @@ export const redisRegistryProvider = defineProvider({
       ...(options.password !== undefined && { password: options.password }),
       ...(tls && { tls }),
       ...(options.defaultRule !== undefined && { defaultRule: options.defaultRule }),
+      ...(options.constraints !== undefined && { constraints: constraintsOf(options.constraints, 'redisRegistry') }),
       ...(options.entryPoints && { entryPoints: options.entryPoints }),
     });
   },
 });
 
 export { createRedisRegistry, type RedisRegistryOptions } from './redis-registry.js';
+
+function constraintsOf(expression: string, provider: string) {
+  try {
+    return compileConstraints(expression);
+  } catch (error) {
+    throw syError('SY_ERR_STATIC_INVALID', `providers.${provider}.constraints: ${(error as Error).message}`);
+  }
+}

@@ -37,6 +37,7 @@ export function createRedisRegistry(options: RedisRegistryOptions): Provider {
     name: 'redisregistry',
     log: options.log,
     ...(options.defaultRule !== undefined ? { defaultRule: options.defaultRule } : {}),
+    ...(options.constraints !== undefined ? { constraints: options.constraints } : {}),
     ...(options.entryPoints ? { entryPoints: options.entryPoints } : {}),
     split: (key) => (key.startsWith(prefix) ? key.slice(prefix.length).split(options.separator) : undefined),
     async open() {

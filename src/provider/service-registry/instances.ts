@@ -1,5 +1,6 @@
 import type { DynamicConfig } from '../../config/dynamic-schema.js';
 import { normalizeName, renderDefaultRule } from '../labels/default-rule.js';
+import type { TagPredicate } from '../labels/constraints.js';
 
 /** What an instance writes under its key: `{ address, port, weight?, tags?, metadata?, scheme? }` as JSON. */
 export interface RegisteredInstance {
@@ -15,9 +16,11 @@ export interface RegisteredInstance {
 
 /** How registered instances become configuration. */
 export interface RegistryBuildOptions {
-  /** Rule template of the router made per service (`{{ .Name }}`, `{{ normalize .Name }}`); no router when unset. */
+  /** Rule template of the router made per service (`.Name`, `.Labels` = instance metadata); no router when unset. */
   defaultRule?: string;
   entryPoints?: string[];
+  /** Keeps only instances whose tags match (the `constraints` expression, as consulCatalog's). */
+  constraints?: TagPredicate;
 }
 
 /**
@@ -58,7 +61,8 @@ export function parseInstance(segments: string[], value: string): RegisteredInst
 export function buildRegistryConfig(instances: RegisteredInstance[], options: RegistryBuildOptions): { config: DynamicConfig; errors: string[] } {
   const errors: string[] = [];
   const byService = new Map<string, RegisteredInstance[]>();
-  for (const instance of [...instances].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+  const kept = options.constraints ? instances.filter((instance) => options.constraints!(instance.tags)) : instances;
+  for (const instance of [...kept].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
     byService.set(instance.service, [...(byService.get(instance.service) ?? []), instance]);
   }
   const services: Record<string, unknown> = {};
@@ -76,7 +80,9 @@ export function buildRegistryConfig(instances: RegisteredInstance[], options: Re
     };
     if (options.defaultRule === undefined) continue;
     try {
-      routers[name] = { rule: renderDefaultRule(options.defaultRule, service), service: name, ...(options.entryPoints ? { entryPoints: options.entryPoints } : {}) };
+      // Instances of one service may disagree on metadata; the first instance (by id) that sets a key wins.
+      const labels = Object.assign({}, ...[...members].reverse().map((m) => m.metadata)) as Record<string, string>;
+      routers[name] = { rule: renderDefaultRule(options.defaultRule, { Name: service, Labels: labels }), service: name, ...(options.entryPoints ? { entryPoints: options.entryPoints } : {}) };
     } catch (error) {
       errors.push(`service "${service}": ${(error as Error).message}`);
     }

@@ -45,7 +45,32 @@ t.test('default rules substitute the service name', async (t) => {
     { template: 'PathPrefix(`/{{ normalize .Name }}`) && Host(`{{ .Name }}`)', name: 'a b', rule: 'PathPrefix(`/a-b`) && Host(`a b`)' },
   ];
   for (const c of cases) t.equal(renderDefaultRule(c.template, c.name), c.rule, `${c.template} with ${c.name}`);
-  t.throws(() => renderDefaultRule('Host(`{{ .Name | lower }}`)', 'x'), /template action \{\{ \.Name \| lower \}\} is not supported/, 'other template actions are refused');
+});
+
+t.test('default rules evaluate the part of Go templates and sprig that rules use', async (t) => {
+  const data = { Name: 'My_Api', Labels: { domain: 'example.com', 'traefik.custom': 'x', empty: '' } };
+  const cases = [
+    { template: 'Host(`{{ .Name | lower }}`)', rule: 'Host(`my_api`)' },
+    { template: 'Host(`{{ .Name | normalize | lower }}.{{ .Labels.domain }}`)', rule: 'Host(`my-api.example.com`)' },
+    { template: 'Host(`{{ index .Labels "domain" }}`)', rule: 'Host(`example.com`)' },
+    { template: 'Host(`{{ index .Labels "traefik.custom" }}.test`)', rule: 'Host(`x.test`)' },
+    { template: 'Host(`{{ .Labels.missing | default "fallback.test" }}`)', rule: 'Host(`fallback.test`)' },
+    { template: 'Host(`{{ default "d.test" .Labels.empty }}`)', rule: 'Host(`d.test`)' },
+    { template: 'PathPrefix(`/{{ .Name | trimPrefix "My_" | lower }}`)', rule: 'PathPrefix(`/api`)' },
+    { template: 'Host(`{{ replace "_" "." .Name | upper }}`)', rule: 'Host(`MY.API`)' },
+    { template: 'Host(`{{ `lit` }}.{{ "q\\"" | trimSuffix "\\"" }}`)', rule: 'Host(`lit.q`)' },
+    { template: 'Host(`{{- .Name -}}`)', rule: 'Host(`My_Api`)' },
+  ];
+  for (const c of cases) t.equal(renderDefaultRule(c.template, data), c.rule, c.template);
+  const refused = [
+    { template: '{{ .Nope }}', error: /unknown field \.Nope/ },
+    { template: '{{ title .Name }}', error: /unknown function "title"/ },
+    { template: '{{ .Labels }}', error: /cannot be printed/ },
+    { template: '{{ lower }}', error: /lower takes 1 argument, got 0/ },
+    { template: '{{ .Name .Name }}', error: /a value cannot take arguments/ },
+    { template: '{{ .Name | }}', error: /empty pipeline stage/ },
+  ];
+  for (const c of refused) t.throws(() => renderDefaultRule(c.template, data), c.error, `${c.template} is refused with a reason`);
   t.equal(normalizeName('--a..b--'), 'a-b');
 });
 
