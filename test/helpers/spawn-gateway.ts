@@ -20,8 +20,8 @@ export function spawnGateway(args: string[], cwd: string): GatewayProcess {
   return { child, output: () => output, exited };
 }
 
-/** Polls `url` until it answers `status` or the deadline passes. */
-export async function waitForStatus(url: string, status: number, timeoutMs = 20_000): Promise<void> {
+/** Polls `url` until it answers `status` or the deadline passes (generous: a cold start compiles TypeScript on a loaded 2-core machine). */
+export async function waitForStatus(url: string, status: number, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {
