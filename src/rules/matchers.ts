@@ -3,6 +3,7 @@ import { hostExpression, hostMatches } from './host.js';
 import type { Matcher, MatchRequest } from './match-request.js';
 import { queryValues } from './query.js';
 import { compileRe2 } from './re2.js';
+import { linearTester, mayBacktrackExponentially, type PatternTester } from './linear-regexp.js';
 
 /** A matcher argument that is wrong; `arg` is the 0-based argument it is about. */
 export class ArgumentError extends Error {
@@ -20,12 +21,15 @@ export interface MatcherDefinition {
   build(args: string[]): Matcher;
 }
 
-const regexp = (matcher: string, pattern: string, arg: number): RegExp => {
+const regexp = (matcher: string, pattern: string, arg: number): PatternTester => {
+  let compiled: RegExp;
   try {
-    return compileRe2(pattern);
+    compiled = compileRe2(pattern);
   } catch (err) {
     throw new ArgumentError(`invalid regexp ${JSON.stringify(pattern)} for ${matcher} matcher: ${(err as Error).message}`, arg);
   }
+  // Clients choose the input: a pattern that can backtrack exponentially must not run on V8's engine (ReDoS).
+  return mayBacktrackExponentially(pattern) ? linearTester(pattern) : compiled;
 };
 
 const requirePath = (matcher: string, path: string): string => {

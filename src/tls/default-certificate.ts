@@ -11,11 +11,14 @@ export const DEFAULT_CERT_SUBJECT = 'SWITCHYARD DEFAULT CERT';
 
 /**
  * Generates the self-signed fallback certificate (EC P-256, one year) with the `openssl` command:
- * Node has no API that creates X.509 certificates. Resolves undefined when openssl is missing.
+ * Node has no API that creates X.509 certificates. Resolves undefined when openssl is missing or no
+ * temporary folder can be written.
  */
 export async function generateDefaultCertificate(): Promise<{ cert: string; key: string } | undefined> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-default-cert-'));
+  let dir: string | undefined;
   try {
+    // A read-only root filesystem without a writable /tmp must still start: then there is no fallback certificate.
+    dir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-default-cert-'));
     await run('openssl', [
       'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '365',
       '-subj', `/CN=${DEFAULT_CERT_SUBJECT}`, '-addext', `subjectAltName=DNS:${DEFAULT_CERT_SUBJECT.toLowerCase().replace(/ /g, '-')}.invalid`,
@@ -25,6 +28,6 @@ export async function generateDefaultCertificate(): Promise<{ cert: string; key:
   } catch {
     return undefined;
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (dir) await rm(dir, { recursive: true, force: true });
   }
 }
