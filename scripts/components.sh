@@ -13,6 +13,22 @@ etcd etcd-server
 etcdctl etcd-client
 pebble pebble
 LIST
+# kubectl: the image's kubectl is used when it is on PATH. Otherwise Debian's kubernetes-client is unpacked, not
+# installed (installing it conflicts with the image's kubectl package over /usr/bin/kubectl), into the user's cache,
+# where test/helpers/kube-fake/kubectl.ts looks for it.
+kubectl_dir="${XDG_CACHE_HOME:-$HOME/.cache}/switchyard/kubectl"
+if ! command -v kubectl >/dev/null 2>&1 && [ ! -x "$kubectl_dir/usr/bin/kubectl" ]; then
+  kubectl_tmp=$(mktemp -d)
+  if ! (cd "$kubectl_tmp" && { apt-get download kubernetes-client >/dev/null 2>&1 ||
+    { [ "$(id -u)" -eq 0 ] && apt-get update -qq && apt-get download kubernetes-client >/dev/null 2>&1; }; }) ||
+    ! { mkdir -p "$kubectl_dir" && dpkg-deb -x "$kubectl_tmp"/kubernetes-client_*.deb "$kubectl_dir"; }; then
+    rm -rf "$kubectl_tmp"
+    echo "could not unpack kubectl from Debian's kubernetes-client into $kubectl_dir" >&2
+    exit 1
+  fi
+  rm -rf "$kubectl_tmp"
+fi
+
 [ ${#needed[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "missing test components: ${needed[*]} (install them with apt-get as root)" >&2

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm, stat, writeFile, mkdir } from 'node:fs/promises';
-import { watch as watchFile, type FSWatcher } from 'node:fs';
+import { mkdirSync, watch as watchFile, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type { ResolverData, StorageBackend, StoredCertificate, Unlock } from './storage.js';
 
@@ -15,7 +15,8 @@ const POLL_MS = 50;
  * 0600, so a crash leaves either the old or the new file, never half of one (#4451). Locks are
  * lockfiles next to it created with O_EXCL, so processes sharing the file order once.
  */
-export function fileStorage(file: string): StorageBackend {
+export function fileStorage(file: string, options: { staleLockMs?: number } = {}): StorageBackend {
+  const staleLockMs = options.staleLockMs ?? STALE_LOCK_MS;
   const dir = path.dirname(file);
   const lockPath = (name: string) => `${file}.${createHash('sha256').update(name).digest('hex').slice(0, 16)}.lock`;
   const watchers = new Set<FSWatcher>();
@@ -58,12 +59,12 @@ export function fileStorage(file: string): StorageBackend {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         const info = await stat(target).catch(() => undefined);
-        if (info && Date.now() - info.mtimeMs > STALE_LOCK_MS) await rm(target, { force: true });
+        if (info && Date.now() - info.mtimeMs > staleLockMs) await rm(target, { force: true });
         await new Promise((r) => setTimeout(r, POLL_MS));
       }
     }
     // The mtime is the heartbeat that tells others the holder is alive.
-    const refresh = setInterval(() => void writeFile(target, `${process.pid}\n`).catch(() => undefined), REFRESH_MS);
+    const refresh = setInterval(() => void writeFile(target, `${process.pid}\n`).catch(() => undefined), Math.min(REFRESH_MS, staleLockMs / 6));
     refresh.unref();
     return async () => {
       clearInterval(refresh);
@@ -93,6 +94,8 @@ export function fileStorage(file: string): StorageBackend {
       const base = path.basename(file);
       let watcher: FSWatcher;
       try {
+        // A folder made later would never be watched; the first write would create it anyway.
+        mkdirSync(dir, { recursive: true });
         watcher = watchFile(dir, (_event, changed) => {
           if (!changed || changed.toString() === base) listener();
         });

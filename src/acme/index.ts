@@ -1,4 +1,3 @@
-import path from 'node:path';
 import type { DynamicConfig } from '../config/dynamic-schema.js';
 import type { StaticConfig } from '../config/static-types.js';
 import type { Logger } from '../log.js';
@@ -10,18 +9,19 @@ import type { AcmeCertificateInfo } from './certificate-info.js';
 import { createChallengeResponders } from './challenges.js';
 import { wantedDomains, isWildcard } from './domains.js';
 import { dnsProviderFactory, dnsProviderNames } from './dns/registry.js';
-import { fileStorage } from './file-storage.js';
 import { acmeHttpRouter } from './http-challenge-router.js';
 import { createOrderQueue } from './order-queue.js';
 import { acmeResolverConfigs } from './resolver-config.js';
 import { createAcmeResolver, type AcmeResolver } from './resolver.js';
 import type { StorageBackend } from './storage.js';
+import { createStorage, storageIdentity } from './storage-factory.js';
 
 // The surface embedders use to add DNS providers and storage backends.
 export { registerDnsProvider } from './dns/registry.js';
 export { dnsRecord } from './dns/provider.js';
 export type { DnsProvider, DnsProviderFactory } from './dns/provider.js';
 export type { StorageBackend } from './storage.js';
+export { registerStorageBackend, type StorageBackendFactory, type StorageLocation } from './storage-factory.js';
 export type { AcmeCertificateInfo } from './certificate-info.js';
 
 /** What starting ACME needs. */
@@ -32,7 +32,7 @@ export interface AcmeOptions {
   log: Logger;
   /** Environment the DNS providers read (default process.env). */
   env?: NodeJS.ProcessEnv;
-  /** Storage backend for a storage setting (default: the file backend). */
+  /** Storage backend for a storage setting (default: by scheme, else the file backend; files arrive as absolute paths). */
   storage?: (storage: string) => StorageBackend;
 }
 
@@ -63,10 +63,14 @@ export function createAcme(options: AcmeOptions): Acme {
   const responders = createChallengeResponders();
   const configs = acmeResolverConfigs(config.certificatesResolvers);
   const storages = new Map<string, StorageBackend>();
-  const storageFor = (name: string) => {
-    const file = path.resolve(baseDir, name);
-    if (!storages.has(file)) storages.set(file, options.storage ? options.storage(file) : fileStorage(file));
-    return storages.get(file)!;
+  const storageFor = (name: string, where: string) => {
+    const id = storageIdentity(name, baseDir);
+    try {
+      if (!storages.has(id)) storages.set(id, options.storage ? options.storage(id) : createStorage(name, baseDir));
+    } catch (error) {
+      throw syError('SY_ERR_STATIC_INVALID', `${where}.storage: ${(error as Error).message}`);
+    }
+    return storages.get(id)!;
   };
   const resolvers = configs.map((rc) => {
     const where = `certificatesResolvers.${rc.name}.acme`;
@@ -84,7 +88,7 @@ export function createAcme(options: AcmeOptions): Acme {
     if (rc.caCertificates.length || process.env.NODE_EXTRA_CA_CERTS) trustAcmeCas(rc.caCertificates, baseDir);
     limitAcmeRequestTime(rc.clientTimeout);
     const queue = createOrderQueue(rc.throttle);
-    return { queue, resolver: createAcmeResolver(rc, { storage: storageFor(rc.storage), queue, responders, ...(dns && { dns }), log: log.child({ component: 'acme' }) }) };
+    return { queue, resolver: createAcmeResolver(rc, { storage: storageFor(rc.storage, where), queue, responders, ...(dns && { dns }), log: log.child({ component: 'acme' }) }) };
   });
   const byName = new Map(resolvers.map((r) => [r.resolver.name, r.resolver]));
   const httpEntryPoints = [...new Set(configs.flatMap((c) => (c.httpChallenge ? [c.httpChallenge.entryPoint] : [])))];

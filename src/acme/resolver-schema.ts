@@ -24,7 +24,7 @@ export const DnsChallengeSchema = Strict({
 /** `certificatesResolvers.<name>.acme`. */
 export const AcmeSchema = Strict({
   email: Opt(Type.String({ description: 'Contact e-mail of the ACME account.' })),
-  storage: Opt(Type.String({ minLength: 1, description: 'File holding the account and certificates (default `acme.json`).' })),
+  storage: Opt(Type.String({ minLength: 1, description: 'Where the account and certificates are kept: a file (default `acme.json`), or `etcd://host:port/prefix`, `redis://host:port/db?prefix=…`, `kubernetes://namespace/secret-prefix` so replicas share them and order once.' })),
   caServer: Opt(Type.String({ minLength: 1, description: 'ACME directory URL (default Let\'s Encrypt production).' })),
   keyType: Opt(KeyType),
   certificatesDuration: Opt(Type.Integer({ minimum: 1, description: 'Lifetime of issued certificates in hours; drives renewal timing (default 2160).' })),
