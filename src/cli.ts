@@ -5,9 +5,15 @@ import { createLogger } from './log.js';
 import { validateCommand } from './cli/validate.js';
 import { staticBaseDir } from './cli/base-dir.js';
 import { builtinProviderSchemas } from './builtins.js';
+import { takePidFileFlag, upgradeCommand } from './upgrade/command.js';
+import { removePidFile, writePidFile } from './upgrade/pid-file.js';
+import { onUpgradeSignal } from './upgrade/signal.js';
+import { reportFailed, reportReady, startedByUpgrade, takeOverListeners } from './upgrade/take-over.js';
 
 const USAGE = `Usage:
   switchyard [--configFile=FILE] [--key.path=value ...]   run the gateway
+             [--pidFile=FILE]                             write the pid there (for \`switchyard upgrade\`)
+  switchyard upgrade --pidFile=FILE [--timeout=SECONDS]  hand the sockets to a new process, drain the old one
   switchyard validate [--configFile=FILE] [...]          check the static configuration and its dynamic files offline
   switchyard healthcheck [--configFile=FILE] [...]       exit 0 when /ping answers 200
   switchyard version                                     print the version
@@ -30,6 +36,7 @@ export async function main(argv: string[], env: Record<string, string | undefine
     return 0;
   }
   if (command === 'healthcheck') return healthcheck(rest, env, cwd);
+  if (command === 'upgrade') return upgradeCommand(rest, (line) => console.log(line));
   if (command === '--help' || command === '-h' || command === 'help') {
     console.log(USAGE);
     return 0;
@@ -37,7 +44,10 @@ export async function main(argv: string[], env: Record<string, string | undefine
   return run(argv, env, cwd);
 }
 
-async function run(argv: string[], env: Record<string, string | undefined>, cwd: string): Promise<number> {
+async function run(fullArgv: string[], env: Record<string, string | undefined>, cwd: string): Promise<number> {
+  const { pidFile, rest: argv } = takePidFileFlag(fullArgv);
+  // Started by an upgrade (SIGUSR2 to the running process): take its sockets over instead of binding.
+  const byUpgrade = startedByUpgrade();
   let loaded;
   try {
     loaded = await loadStaticConfig({ argv, env, cwd, providerSchemas: builtinProviderSchemas() });
@@ -48,23 +58,31 @@ async function run(argv: string[], env: Record<string, string | undefined>, cwd:
   const log = createLogger(loaded.config.log);
   let gateway;
   try {
-    gateway = await startGateway({ config: loaded.config, baseDir: staticBaseDir(loaded.file, cwd), log });
+    gateway = await startGateway({ config: loaded.config, baseDir: staticBaseDir(loaded.file, cwd), log, ...(byUpgrade ? { takeOver: takeOverListeners } : {}) });
   } catch (error) {
     console.error(`switchyard: cannot start: ${(error as Error).message}`);
+    if (byUpgrade) await reportFailed((error as Error).message);
     return 1;
   }
+  if (pidFile) await writePidFile(pidFile, process.pid);
+  if (byUpgrade) await reportReady();
   const eps = Object.keys(loaded.config.entryPoints).map((name) => `${name}=${loaded.config.entryPoints[name]!.address}`);
   console.log(`switchyard ${version()} listening: ${eps.join(' ')}`);
   // logrotate moves the files, then SIGUSR1 asks for them to be reopened (Traefik's behaviour).
   const reopen = () => gateway.reopenLogs();
   process.on('SIGUSR1', reopen);
+  const upgrades = onUpgradeSignal(() => gateway.listeners(), log);
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
+    void upgrades.handedOver.then(() => resolve('upgrade'));
   });
   process.off('SIGUSR1', reopen);
-  log.info({ signal }, 'shutting down');
-  await gateway.shutdown();
+  if (signal !== 'upgrade') upgrades.stop();
+  log.info({ signal }, signal === 'upgrade' ? 'handed over; draining' : 'shutting down');
+  await gateway.shutdown({ handedOver: signal === 'upgrade' });
+  // After an upgrade the file names the new process and stays.
+  if (pidFile) await removePidFile(pidFile, process.pid);
   return 0;
 }
 

@@ -27,6 +27,8 @@ import { createTlsManager } from './tls/create-tls-manager.js';
 import { describeCertificates } from './tls/describe-certificates.js';
 import type { TlsManager } from './tls/tls-manager.js';
 import { createAcme, type Acme } from './acme/index.js';
+import type { Server as NetServer } from 'node:net';
+import { listeningSockets, takeOverFromOldProcess, type TakeOver } from './upgrade/adopt.js';
 
 /** What starting a gateway needs. */
 export interface GatewayOptions {
@@ -40,6 +42,8 @@ export interface GatewayOptions {
   extraProviders?: Provider[];
   /** Request observers added by the caller, besides the configured metrics, access logs and tracing. */
   observers?: RequestObserver[];
+  /** Set in a process started by an upgrade: take the listening sockets over instead of binding (src/upgrade/). */
+  takeOver?: TakeOver;
 }
 
 /** A running gateway. */
@@ -61,7 +65,10 @@ export interface Gateway {
   waitForVersion(version: number, timeoutMs?: number): Promise<void>;
   /** Certificates, TLS options, certificate sources (ACME) and TLS-ALPN challenge responders. */
   tls: TlsManager;
-  shutdown(): Promise<void>;
+  /** Listening sockets by entry point name (the internal one included), for an upgrade to hand over. */
+  listeners(): Map<string, NetServer>;
+  /** Drains and stops; `handedOver`: a new process serves the sockets now, so no accept grace and no terminating /ping. */
+  shutdown(options?: { handedOver?: boolean }): Promise<void>;
 }
 
 /** Starts entry points, providers and the internal server, and swaps in a new routing table per configuration. */
@@ -71,7 +78,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const registry = options.middlewares ?? builtinMiddlewares();
   const providerTypes = options.providers ?? builtinProviders();
   const state = new StateStore();
-  const forwarder = createForwarder({ log });
+  const forwarder = createForwarder({ log, http1: config.forwarder });
   const events = new EventEmitter();
   const views = entryPointViews(config);
   const defaultTransport = staticTransport(config);
@@ -154,6 +161,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       connectionHeaders: ep.forwardedHeaders.connection,
       keepAliveMaxRequests: ep.transport.keepAliveMaxRequests,
       keepAliveMaxTime: ep.transport.keepAliveMaxTime,
+      request: ep.http,
+      readHeaderTimeout: ep.transport.respondingTimeouts.readHeaderTimeout,
       current: () => current,
       tls: tls.manager,
       ...(observer ? { observer } : {}),
@@ -166,7 +175,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   );
   // Stored certificates are loaded before any entry point listens, so they are served at once (#7869).
   await acme?.start();
-  for (const ep of entryPoints) await ep.listen();
+  if (!options.takeOver) for (const ep of entryPoints) await ep.listen();
   const internalEp = config.entryPoints[INTERNAL_ENTRY_POINT];
   const internal = internalEp
     ? await startInternalServer({
@@ -175,9 +184,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         state: { terminating: () => terminating, ready: view.ready },
         plugins: [observability.register, ...(api && config.api?.insecure ? [api.register] : [])],
         log,
+        defer: options.takeOver !== undefined,
       })
     : undefined;
   watcher.start();
+  if (options.takeOver) await takeOverFromOldProcess({ takeOver: options.takeOver, entryPoints, internal, ready: view.ready, readyTimeoutMs: 60_000 });
+  let internalOpen = internal !== undefined;
+  const closeInternal = async (): Promise<void> => {
+    if (!internalOpen) return;
+    internalOpen = false;
+    await internal?.close();
+  };
 
   return {
     events,
@@ -201,17 +218,22 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const deadline = AbortSignal.timeout(timeoutMs);
       while (view.version() < version) await once(events, 'applied', { signal: deadline });
     },
-    async shutdown() {
-      terminating = true;
+    listeners: () => listeningSockets(entryPoints, internal),
+    async shutdown(shutdownOptions = {}) {
+      const handedOver = shutdownOptions.handedOver === true;
+      // After a hand-over the sockets are served on by the new process: a public /ping must not say terminating.
+      if (!handedOver) terminating = true;
       const served = servedEntryPoints(config);
-      const acceptGrace = Math.max(0, ...served.map((ep) => ep.transport.lifeCycle.requestAcceptGraceTimeout));
+      const acceptGrace = handedOver ? 0 : Math.max(0, ...served.map((ep) => ep.transport.lifeCycle.requestAcceptGraceTimeout));
       if (acceptGrace > 0) await new Promise((r) => setTimeout(r, acceptGrace));
+      // The new process answers /ping and /ready now; this one stops taking internal connections at once.
+      if (handedOver) await closeInternal();
       await watcher.stop();
       await acme?.close();
       // Event streams never finish on their own: end them first so they do not hold the drain.
       await api?.close();
-      await Promise.all(entryPoints.map((ep) => ep.shutdown(config.entryPoints[ep.name]!.transport.lifeCycle.graceTimeOut)));
-      await internal?.close();
+      await Promise.all(entryPoints.map((ep) => ep.shutdown(config.entryPoints[ep.name]!.transport.lifeCycle.graceTimeOut, { gentle: handedOver })));
+      await closeInternal();
       await observability.close();
       await current?.table.close();
       await state.close();

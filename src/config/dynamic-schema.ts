@@ -66,6 +66,9 @@ export const ServerSchema = Strict({
   url: Type.String({ minLength: 1, description: 'Absolute http:// or https:// URL of the server.' }),
   weight: Type.Optional(Type.Integer({ minimum: 0, description: 'Share of requests. Default 1; 0 takes none.' })),
   preservePath: Type.Optional(Type.Boolean({ description: 'Keep the URL\'s own path in front of the request path. Default false.' })),
+  fenced: Type.Optional(
+    Type.Boolean({ description: 'Draining server (a terminating Kubernetes pod): never chosen by the strategy, reached only by a sticky cookie naming it. Default false.' }),
+  ),
 });
 
 /** `hash` of the `hrw` strategy and of `highestRandomWeight` services: what identifies a client or tenant. */
@@ -88,6 +91,15 @@ export const HashSchema = (description: string) =>
     description,
   );
 
+/** `loadBalancer.passiveHealthCheck` (Traefik v3.4+). */
+export const PassiveHealthCheckSchema = Strict(
+  {
+    failureWindow: Type.Optional(Duration('Window in which the failed attempts must occur; also how long the server stays ejected. Default 10s.')),
+    maxFailedAttempts: Type.Optional(Type.Integer({ minimum: 1, description: 'Failed attempts (connection error, timeout or 5xx) within the window that eject the server. Default 1.' })),
+  },
+  'Ejects servers that fail real traffic for one failure window.',
+);
+
 export const LoadBalancerSchema = Strict({
   servers: Type.Optional(Type.Array(ServerSchema, { description: 'Servers to balance over.' })),
   strategy: Type.Optional(
@@ -96,7 +108,7 @@ export const LoadBalancerSchema = Strict({
   hash: Type.Optional(HashSchema('Key hashed by the `hrw` strategy. Default: the client IP.')),
   sticky: Type.Optional(StickySchema),
   healthCheck: Type.Optional(HealthCheckSchema),
-  passiveHealthCheck: Type.Optional(Strict({ failureWindow: Type.Optional(Duration()), maxFailedAttempts: Type.Optional(Type.Integer()) })),
+  passiveHealthCheck: Type.Optional(PassiveHealthCheckSchema),
   passHostHeader: Type.Optional(Type.Boolean({ description: 'Forward the client\'s Host header. Default true.' })),
   responseForwarding: Type.Optional(Strict({ flushInterval: Type.Optional(Duration('Flush interval of buffered responses. Default 100ms; negative flushes every write.')) })),
   serversTransport: Type.Optional(Type.String({ description: 'Servers transport name. Default `default@internal` (the static `serversTransport`).' })),
@@ -172,15 +184,15 @@ export const ServersTransportSchema = Strict({
   minVersion: Type.Optional(Type.String({ description: 'Lowest TLS version, e.g. VersionTLS12 (the default).' })),
   maxVersion: Type.Optional(Type.String({ description: 'Highest TLS version.' })),
   maxIdleConnsPerHost: Type.Optional(Type.Integer({ description: 'Idle keep-alive connections kept per server. Default 200; negative disables reuse.' })),
-  disableHTTP2: Type.Optional(Type.Boolean({ description: 'Never negotiate HTTP/2 with servers.' })),
+  disableHTTP2: Type.Optional(Type.Boolean({ description: 'Never negotiate HTTP/2 with https servers (ALPN offers http/1.1 only). Default false; h2c:// servers always get HTTP/2.' })),
   peerCertURI: Type.Optional(Type.String({ description: 'Expected URI SAN of the server certificate.' })),
   forwardingTimeouts: Type.Optional(
     Strict({
       dialTimeout: Type.Optional(Duration('Time to connect. Default 30s.')),
       responseHeaderTimeout: Type.Optional(Duration('Time to the response headers; 504 after it. Default 0 (none).')),
       idleConnTimeout: Type.Optional(Duration('How long an idle pooled connection is kept. Default 90s.')),
-      readIdleTimeout: Type.Optional(Duration('HTTP/2 health-check ping interval (accepted; HTTP/2 to servers comes later).')),
-      pingTimeout: Type.Optional(Duration('HTTP/2 ping timeout (accepted).')),
+      readIdleTimeout: Type.Optional(Duration('Interval of the PING sent on each HTTP/2 connection to a server to find dead ones. Default 0 (none).')),
+      pingTimeout: Type.Optional(Duration('Time to wait for a PING answer before the HTTP/2 connection is closed. Default 15s.')),
     }),
   ),
 });
@@ -231,6 +243,7 @@ export type ServiceConfig = Static<typeof ServiceSchema>;
 export type LoadBalancerConfig = Static<typeof LoadBalancerSchema>;
 export type ServerConfig = Static<typeof ServerSchema>;
 export type HealthCheckConfig = Static<typeof HealthCheckSchema>;
+export type PassiveHealthCheckConfig = Static<typeof PassiveHealthCheckSchema>;
 export type StickyCookieConfig = Static<typeof StickyCookieSchema>;
 export type WeightedConfig = Static<typeof WeightedSchema>;
 export type MirroringConfig = Static<typeof MirroringSchema>;

@@ -68,8 +68,9 @@ export function applyAssignment(root: Record<string, unknown>, assignment: Assig
     stored.push(key);
     const record = node as Record<string | number, unknown>;
     const wantList = typeof path[i + 1] === 'number';
-    if (!isContainer(record[key]) || Array.isArray(record[key]) !== wantList) record[key] = wantList ? [] : {};
-    node = record[key] as Container;
+    const child = ownValue(record, key);
+    if (!isContainer(child) || Array.isArray(child) !== wantList) setOwn(record, key, wantList ? [] : {});
+    node = ownValue(record, key) as Container;
   }
   const last = matchKey(node, path[path.length - 1]!);
   stored.push(last);
@@ -78,11 +79,21 @@ export function applyAssignment(root: Record<string, unknown>, assignment: Assig
     if (Array.isArray(node)) node[last as number] = undefined;
     else delete record[last];
   } else if (change.op === 'enable') {
-    if (!isContainer(record[last])) record[last] = {};
+    if (!isContainer(ownValue(record, last))) setOwn(record, last, {});
   } else {
-    record[last] = change.value;
+    setOwn(record, last, change.value);
   }
   return stored;
+}
+
+// `--__proto__.x=1` (or SWITCHYARD___PROTO___X) must create a key the schema then refuses, never
+// walk into Object.prototype: reads see own properties only and writes define them.
+function ownValue(record: Record<string | number, unknown>, key: Segment): unknown {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
+}
+
+function setOwn(record: Record<string | number, unknown>, key: Segment, value: unknown): void {
+  Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 function retype(schema: TSchema | undefined, value: unknown): unknown {

@@ -1,5 +1,6 @@
 import { parseDuration } from '../duration.js';
 import type { EntryPointInput, StaticConfigInput } from './static-schema.js';
+import { DEFAULT_REQUEST_POLICY } from '../entrypoint/request-policy.js';
 import { INTERNAL_ENTRY_POINT, type EntryPointConfig, type LogLevel, type StaticConfig, type TracingConfig } from './static-types.js';
 
 /** The resolved types, re-exported so callers of resolveStaticConfig need one import. */
@@ -36,6 +37,11 @@ function entryPoint(name: string, input: EntryPointInput, implicit: boolean): En
       }),
       middlewares: input.http?.middlewares ?? [],
       ...(tls && { tls: { options: tls.options, certResolver: tls.certResolver, domains: (tls.domains ?? []).map((d) => ({ main: d.main, sans: d.sans ?? [] })) } }),
+      encodedCharacters: { ...DEFAULT_REQUEST_POLICY.encodedCharacters, ...input.http?.encodedCharacters },
+      sanitizePath: input.http?.sanitizePath ?? DEFAULT_REQUEST_POLICY.sanitizePath,
+      maxHeaderBytes: input.http?.maxHeaderBytes ?? DEFAULT_REQUEST_POLICY.maxHeaderBytes,
+      maxHeaderCount: input.http?.maxHeaderCount ?? DEFAULT_REQUEST_POLICY.maxHeaderCount,
+      underscoreHeadersStrategy: input.http?.underscoreHeadersStrategy ?? DEFAULT_REQUEST_POLICY.underscoreHeadersStrategy,
     },
     forwardedHeaders: {
       trustedIPs: input.forwardedHeaders?.trustedIPs ?? [],
@@ -45,7 +51,13 @@ function entryPoint(name: string, input: EntryPointInput, implicit: boolean): En
     transport: {
       lifeCycle: { requestAcceptGraceTimeout: ms(life?.requestAcceptGraceTimeout, '0s'), graceTimeOut: ms(life?.graceTimeOut, '10s') },
       // readTimeout is 60s since Traefik v2.11.2; see reference/user-pains.md for why it is not 0.
-      respondingTimeouts: { readTimeout: ms(timeouts?.readTimeout, '60s'), writeTimeout: ms(timeouts?.writeTimeout, '0s'), idleTimeout: ms(timeouts?.idleTimeout, '180s') },
+      respondingTimeouts: {
+        readTimeout: ms(timeouts?.readTimeout, '60s'),
+        writeTimeout: ms(timeouts?.writeTimeout, '0s'),
+        idleTimeout: ms(timeouts?.idleTimeout, '180s'),
+        // Slowloris guard even when readTimeout is 0 (long uploads, Traefik #10654): headers never get more than 60s by default.
+        readHeaderTimeout: timeouts?.readHeaderTimeout !== undefined ? ms(timeouts.readHeaderTimeout, '60s') : Math.min(ms(timeouts?.readTimeout, '60s') || 60_000, 60_000),
+      },
       keepAliveMaxRequests: input.transport?.keepAliveMaxRequests ?? 0,
       keepAliveMaxTime: ms(input.transport?.keepAliveMaxTime, '0s'),
     },
@@ -131,6 +143,7 @@ export function resolveStaticConfig(raw: StaticConfigInput): StaticConfig {
       maxIdleConnsPerHost: raw.serversTransport?.maxIdleConnsPerHost ?? 200,
       forwardingTimeouts: { dialTimeout: ms(forwarding?.dialTimeout, '30s'), responseHeaderTimeout: ms(forwarding?.responseHeaderTimeout, '0s'), idleConnTimeout: ms(forwarding?.idleConnTimeout, '90s') },
     },
+    ...(raw.forwarder && { forwarder: raw.forwarder }),
     certificatesResolvers: raw.certificatesResolvers ?? {},
     global: { checkNewVersion: raw.global?.checkNewVersion ?? true, sendAnonymousUsage: raw.global?.sendAnonymousUsage ?? false },
     input: raw,

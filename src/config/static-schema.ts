@@ -6,12 +6,27 @@ import { CertificateResolverSchema } from '../acme/resolver-schema.js';
 const Opt = Type.Optional;
 const Names = Type.Array(Type.String({ minLength: 1 }));
 
+/** A union of string literals, typed as that union. */
+const Mode = <const T extends string[]>(...modes: T) =>
+  Type.Union(modes.map((m) => Type.Literal(m))) as unknown as TUnion<{ [K in keyof T]: TLiteral<T[K]> }>;
+
 /** `entryPoints.<name>.http.redirections.entryPoint`. */
 export const RedirectEntryPointSchema = Strict({
   to: Type.String({ minLength: 1, description: 'Target entry point name or `:port`.' }),
   scheme: Opt(Type.String({ minLength: 1 })),
   permanent: Opt(Type.Boolean()),
   priority: Opt(Type.Integer()),
+});
+
+/** `entryPoints.<name>.http.encodedCharacters`: which percent-encoded characters a request path may carry (false: 400). */
+export const EncodedCharactersSchema = Strict({
+  allowEncodedSlash: Opt(Type.Boolean({ description: '`%2F` (default false).' })),
+  allowEncodedBackSlash: Opt(Type.Boolean({ description: '`%5C` and a raw `\\` (default false).' })),
+  allowEncodedNullCharacter: Opt(Type.Boolean({ description: '`%00` (default false).' })),
+  allowEncodedSemicolon: Opt(Type.Boolean({ description: '`%3B` (default true).' })),
+  allowEncodedPercent: Opt(Type.Boolean({ description: '`%25` (default true).' })),
+  allowEncodedQuestionMark: Opt(Type.Boolean({ description: '`%3F` (default true).' })),
+  allowEncodedHash: Opt(Type.Boolean({ description: '`%23` (default true).' })),
 });
 
 /** `entryPoints.<name>`. */
@@ -23,13 +38,25 @@ export const EntryPointSchema = Strict({
       redirections: Opt(Strict({ entryPoint: Opt(RedirectEntryPointSchema) })),
       middlewares: Opt(Names),
       tls: Opt(Strict({ options: Opt(Type.String()), certResolver: Opt(Type.String()), domains: Opt(Type.Array(DomainSchema)) })),
+      encodedCharacters: Opt(EncodedCharactersSchema),
+      sanitizePath: Opt(Type.Boolean({ description: 'Remove `.`/`..` segments and merge slashes before routing (default true); when false, dot segments are refused with 400.' })),
+      maxHeaderBytes: Opt(Type.Integer({ minimum: 1024, description: 'Largest request line plus header section in bytes (default 1048576); above it: 431.' })),
+      maxHeaderCount: Opt(Type.Integer({ minimum: 1, description: 'Most header field lines per request (default 200, a Switchyard extension); above it: 431.' })),
+      underscoreHeadersStrategy: Opt(Type.Unsafe<'keep' | 'delete' | 'reject'>({ ...Mode('keep', 'delete', 'reject'), description: 'Headers whose name contains `_`: `delete` (default), `reject` (400) or `keep`.' })),
     }),
   ),
   forwardedHeaders: Opt(Strict({ trustedIPs: Opt(Names), insecure: Opt(Type.Boolean()), connection: Opt(Names) })),
   transport: Opt(
     Strict({
       lifeCycle: Opt(Strict({ requestAcceptGraceTimeout: Opt(Duration()), graceTimeOut: Opt(Duration()) })),
-      respondingTimeouts: Opt(Strict({ readTimeout: Opt(Duration()), writeTimeout: Opt(Duration()), idleTimeout: Opt(Duration()) })),
+      respondingTimeouts: Opt(
+        Strict({
+          readTimeout: Opt(Duration()),
+          writeTimeout: Opt(Duration()),
+          idleTimeout: Opt(Duration()),
+          readHeaderTimeout: Opt(Duration('Time to receive the request line and headers (default: readTimeout, at most 60s); a Switchyard extension against slowloris that leaves bodies to readTimeout.')),
+        }),
+      ),
       keepAliveMaxRequests: Opt(Type.Integer({ minimum: 0 })),
       keepAliveMaxTime: Opt(Duration()),
     }),
@@ -44,10 +71,6 @@ export const FileProviderSchema = Strict({
   // Accepted so Traefik configurations load unchanged; Switchyard does not render Go templates.
   debugLogGeneratedTemplate: Opt(Type.Boolean()),
 });
-
-/** A union of string literals, typed as that union. */
-const Mode = <const T extends string[]>(...modes: T) =>
-  Type.Union(modes.map((m) => Type.Literal(m))) as unknown as TUnion<{ [K in keyof T]: TLiteral<T[K]> }>;
 
 /** `accessLog`. */
 export const AccessLogSchema = Strict({
@@ -123,6 +146,12 @@ export function buildStaticSchema(extraProviders: Record<string, TSchema> = {}) 
         rootCAs: Opt(Names),
         maxIdleConnsPerHost: Opt(Type.Integer({ minimum: 0 })),
         forwardingTimeouts: Opt(Strict({ dialTimeout: Opt(Duration()), responseHeaderTimeout: Opt(Duration()), idleConnTimeout: Opt(Duration()) })),
+      }),
+    ),
+    forwarder: Opt(
+      Type.Unsafe<'undici' | 'http-proxy'>({
+        ...Mode('undici', 'http-proxy'),
+        description: 'Client library for plain HTTP/1 requests to servers: `undici` (default) or `http-proxy` (http-proxy-3); WebSocket upgrades always use http-proxy-3 (a Switchyard extension).',
       }),
     ),
     certificatesResolvers: Opt(NamedMap(CertificateResolverSchema)),

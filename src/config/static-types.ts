@@ -1,5 +1,6 @@
 import type { StaticConfigInput } from './static-schema.js';
 import type { CertificateResolverInput } from '../acme/resolver-schema.js';
+import type { RequestPolicy } from '../entrypoint/request-policy.js';
 
 /** Name of the internal entry point that serves ping, the API and metrics unless told otherwise. */
 export const INTERNAL_ENTRY_POINT = 'switchyard';
@@ -22,11 +23,12 @@ export interface EntryPointConfig {
     redirections?: { entryPoint: { to: string; scheme: string; permanent: boolean; priority: number } };
     middlewares: string[];
     tls?: { options?: string; certResolver?: string; domains: Array<{ main: string; sans: string[] }> };
-  };
+  } & RequestPolicy;
   forwardedHeaders: { trustedIPs: string[]; insecure: boolean; connection: string[] };
   transport: {
     lifeCycle: { requestAcceptGraceTimeout: number; graceTimeOut: number };
-    respondingTimeouts: { readTimeout: number; writeTimeout: number; idleTimeout: number };
+    /** `readHeaderTimeout` (a Switchyard extension) bounds the request line and headers only. */
+    respondingTimeouts: { readTimeout: number; writeTimeout: number; idleTimeout: number; readHeaderTimeout: number };
     keepAliveMaxRequests: number;
     keepAliveMaxTime: number;
   };
@@ -99,6 +101,8 @@ export interface StaticConfig {
     maxIdleConnsPerHost: number;
     forwardingTimeouts: { dialTimeout: number; responseHeaderTimeout: number; idleConnTimeout: number };
   };
+  /** Client library for plain HTTP/1 forwarding; unset means undici (see src/proxy/forward.ts). */
+  forwarder?: 'undici' | 'http-proxy';
   /** As written; src/acme/resolver-config.ts applies the ACME defaults. */
   certificatesResolvers: Record<string, CertificateResolverInput>;
   global: { checkNewVersion: boolean; sendAnonymousUsage: boolean };

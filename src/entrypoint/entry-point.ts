@@ -7,7 +7,7 @@ import { setContext } from '../http/context.js';
 import { applyForwardedHeaders, isTrusted } from '../proxy/forwarded-headers.js';
 import { notFound, type RoutingTable } from '../routing/table.js';
 import type { Logger } from '../log.js';
-import { prepareRequest } from './prepare-request.js';
+import { prepareRequest, versionError } from './prepare-request.js';
 import { removeConnectionListed } from './connection-listed.js';
 import type { RequestObserver } from '../observability/observer.js';
 import { parseAddress } from './listen-address.js';
@@ -16,6 +16,8 @@ import type { BuiltTlsOptions } from '../tls/tls-options.js';
 import { peekConnection } from '../tls/client-hello.js';
 import { createSecureServers, type SecureServers } from './secure-servers.js';
 import { adaptHttp2Request } from './http2-compat.js';
+import { trackIdleConnections } from '../upgrade/idle-connections.js';
+import { DEFAULT_REQUEST_POLICY, type RequestPolicy } from './request-policy.js';
 
 /** A routing table plus the count of requests still running on it (so it is closed only once drained). */
 export interface TableLease {
@@ -44,25 +46,47 @@ export interface EntryPointOptions {
   log: Logger;
   /** Serves HTTPS (HTTP/2 and HTTP/1.1) on the same port as plain HTTP, told apart by the first byte. */
   tls?: TlsManager;
+  /** `http.encodedCharacters`, `sanitizePath`, header limits and underscore strategy (defaults when absent). */
+  request?: RequestPolicy;
+  /** Time for the request line and headers (ms); defaults to readTimeout capped at 60s. */
+  readHeaderTimeout?: number;
 }
 
 /** A listening entry point. */
 export interface EntryPoint {
   name: string;
   listen(): Promise<void>;
+  /** Accepts on a listening socket received from the process being upgraded, instead of binding (synchronous on purpose). */
+  adopt(handle: net.Server): void;
+  /** The listening socket, to hand to the next process on an upgrade. */
+  listeningServer(): net.Server;
   port(): number;
-  /** Stops accepting, lets in-flight requests finish up to `graceMs`, then closes every connection. */
-  shutdown(graceMs: number): Promise<void>;
+  /**
+   * Stops accepting, lets in-flight requests finish up to `graceMs`, then closes every connection. After a
+   * hand-over (`gentle`) idle keep-alive connections are not cut at once: each gets `Connection: close` on
+   * its next answer, and only connections idle for a while are ended (see src/upgrade/idle-connections.ts).
+   */
+  shutdown(graceMs: number, options?: { gentle?: boolean }): Promise<void>;
 }
 
 /** Creates an HTTP entry point whose every request reads the current routing table once, at its start. */
 export function createEntryPoint(options: EntryPointOptions): EntryPoint {
   const { name, log } = options;
-  const server = http.createServer({ requestTimeout: options.readTimeout, keepAliveTimeout: options.idleTimeout });
+  const policy = options.request ?? DEFAULT_REQUEST_POLICY;
+  const headersTimeout = headerTimeout(options.readTimeout, options.readHeaderTimeout);
+  const server = http.createServer({
+    requestTimeout: options.readTimeout,
+    keepAliveTimeout: options.idleTimeout,
+    maxHeaderSize: policy.maxHeaderBytes,
+    // Node checks its timers every 30s by default, so a 5s header timeout could take 35s to fire.
+    connectionsCheckingInterval: Math.max(250, Math.min(30_000, Math.floor(headersTimeout / 4))),
+  });
+  // One more than the limit: Node silently drops lines past maxHeadersCount, prepareRequest answers 431 instead.
+  server.maxHeadersCount = policy.maxHeaderCount + 1;
   // The listening socket: each connection's first bytes say TLS (a handshake record, 0x16) or plain HTTP.
   const listener = net.createServer({ pauseOnConnect: true });
   let secure: SecureServers | undefined;
-  server.headersTimeout = options.readTimeout > 0 ? Math.min(options.readTimeout, 60_000) : 60_000;
+  server.headersTimeout = headersTimeout;
   const upgraded = new Set<Duplex>();
   const keepConnectionListed = new Set(options.connectionHeaders.map((h) => h.toLowerCase()));
   const connections = new WeakMap<object, { requests: number; since: number }>();
@@ -79,10 +103,15 @@ export function createEntryPoint(options: EntryPointOptions): EntryPoint {
   let draining = false;
 
   const dispatch = (req: IncomingMessage, res: ServerResponse, upgrade?: { socket: Duplex; head: Buffer }, handshake?: BuiltTlsOptions): void => {
+    const badVersion = versionError(req);
+    if (badVersion) {
+      res.setHeader('Connection', 'close');
+      return reject(res, badVersion.status, badVersion.reason);
+    }
     // HTTP/2 has no Connection header (RFC 9113 §8.2.2): GOAWAY does its job.
     if (req.httpVersionMajor >= 2) adaptHttp2Request(req);
     else if (closeAfterThis(req) || draining) res.setHeader('Connection', 'close');
-    const prepared = prepareRequest(req, name);
+    const prepared = prepareRequest(req, name, policy);
     if ('status' in prepared) return reject(res, prepared.status, prepared.reason);
     const ctx = prepared.ctx;
     // Domain fronting: a Host whose routers need other TLS options than the handshake used (RFC 9110 §15.5.20).
@@ -141,7 +170,8 @@ export function createEntryPoint(options: EntryPointOptions): EntryPoint {
       // A detached socket has no keep-alive bookkeeping: close it once a non-101 answer is written.
       res.shouldKeepAlive = false;
       res.once('finish', () => socket.end());
-      if ((req.headers.upgrade ?? '').toLowerCase() === 'websocket') return dispatch(req, res, { socket, head }, handshake);
+      // RFC 9110 §7.8: Upgrade is ignored on HTTP/1.0.
+      if ((req.headers.upgrade ?? '').toLowerCase() === 'websocket' && req.httpVersion === '1.1') return dispatch(req, res, { socket, head }, handshake);
       // Only WebSocket is tunnelled (h2c smuggling); a bodiless request is served as plain HTTP.
       if (req.headers['content-length'] || req.headers['transfer-encoding']) return reject(res, 400, 'unsupported Upgrade');
       delete req.headers.upgrade;
@@ -154,6 +184,7 @@ export function createEntryPoint(options: EntryPointOptions): EntryPoint {
     });
   };
   attach(server);
+  const idle = trackIdleConnections(server);
   if (options.tls) secure = createSecureServers(options.tls, attach, { readTimeout: options.readTimeout, idleTimeout: options.idleTimeout });
 
   const peekTimeout = options.readTimeout > 0 ? Math.min(options.readTimeout, 60_000) : 60_000;
@@ -195,13 +226,27 @@ export function createEntryPoint(options: EntryPointOptions): EntryPoint {
       // The HTTP server never listens itself; this starts its connection tracking (timeouts, closeIdleConnections).
       server.emit('listening');
     },
+    adopt(handle) {
+      listener.listen(handle);
+      server.emit('listening');
+    },
+    listeningServer: () => listener,
     port() {
       const address = listener.address();
       return typeof address === 'object' && address ? address.port : 0;
     },
-    async shutdown(graceMs) {
+    async shutdown(graceMs, shutdownOptions = {}) {
       draining = true;
       const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
+      if (shutdownOptions.gentle) {
+        secure?.drain();
+        const deadline = Date.now() + graceMs;
+        const idleGrace = Math.min(1000, graceMs / 2);
+        while ((inflight > 0 || idle.open() > 0 || upgraded.size > 0) && Date.now() < deadline) {
+          idle.closeIdleFor(idleGrace);
+          await new Promise((r) => setTimeout(r, 25));
+        }
+      }
       server.close();
       server.closeIdleConnections();
       secure?.drain();
@@ -217,6 +262,15 @@ export function createEntryPoint(options: EntryPointOptions): EntryPoint {
       await closed;
     },
   };
+}
+
+/**
+ * The slowloris guard: the header section must arrive within this time, while the body is only
+ * bounded by readTimeout (0: unbounded), so slow but progressing uploads survive (Traefik #10654).
+ */
+function headerTimeout(readTimeout: number, readHeaderTimeout: number | undefined): number {
+  const wanted = readHeaderTimeout !== undefined && readHeaderTimeout > 0 ? readHeaderTimeout : readTimeout > 0 ? Math.min(readTimeout, 60_000) : 60_000;
+  return readTimeout > 0 ? Math.min(wanted, readTimeout) : wanted;
 }
 
 /** Answers with a status chosen by the gateway itself, closing the connection. */

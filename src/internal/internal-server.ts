@@ -1,5 +1,6 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Server } from 'node:http';
+import type { Server as NetServer } from 'node:net';
 import type { Logger } from '../log.js';
 import { parseAddress } from '../entrypoint/listen-address.js';
 
@@ -17,11 +18,17 @@ export interface InternalServerOptions {
   log: Logger;
   /** Features that add routes here: the API and dashboard, metrics. */
   plugins?: Array<(app: FastifyInstance) => void>;
+  /** Prepare only: the caller then calls listen() or adopt() (a gateway taking over from the one it upgrades). */
+  defer?: boolean;
 }
 
 /** The running internal server. */
 export interface InternalServer {
   server: Server;
+  /** Binds the configured address (only after `defer`). */
+  listen(): Promise<void>;
+  /** Accepts on a listening socket received on an upgrade (only after `defer`). */
+  adopt(handle: NetServer): void;
   close(): Promise<void>;
 }
 
@@ -53,6 +60,13 @@ export async function startInternalServer(options: InternalServerOptions): Promi
   });
   for (const plugin of options.plugins ?? []) plugin(app);
   const { host, port } = parseAddress(options.address);
-  await app.listen({ port, host: host ?? '::' });
-  return { server: app.server, close: () => app.close() };
+  const listen = async (): Promise<void> => void (await app.listen({ port, host: host ?? '::' }));
+  if (!options.defer) await listen();
+  else await app.ready();
+  return {
+    server: app.server,
+    listen,
+    adopt: (handle) => void app.server.listen(handle),
+    close: () => app.close(),
+  };
 }

@@ -9,10 +9,22 @@ import { isReplayable, outgoingHeaders, outgoingPath, proxyOptions, withOutgoing
 import { relayEarlyHints, relayResponse } from './response-relay.js';
 import { classifyUpstreamError, sendGatewayError, statusFor } from './upstream-errors.js';
 import { createUpgradeForwarder } from './websocket.js';
+import { createHttp2Forwarder } from './http2-forward.js';
+import { createUndiciWebForward } from './undici-forward.js';
 
 /** Options for {@link createForwarder}. */
 export interface ForwarderOptions {
   log?: Logger;
+  /** Client for plain HTTP/1 requests (default `undici`, or the SWITCHYARD_FORWARDER environment variable); upgrades always use http-proxy-3. */
+  http1?: Http1Forwarder;
+}
+
+/** The client libraries a plain HTTP/1 request can be forwarded with. */
+export type Http1Forwarder = 'undici' | 'http-proxy';
+
+/** The HTTP/1 forwarder chosen by an option, else by SWITCHYARD_FORWARDER (how the test suite runs both), else undici. */
+export function http1ForwarderOf(option?: Http1Forwarder): Http1Forwarder {
+  return option ?? (process.env.SWITCHYARD_FORWARDER === 'http-proxy' ? 'http-proxy' : 'undici');
 }
 
 /** What a forward call hands to http-proxy-3 while the request's own url and headers are swapped out. */
@@ -34,6 +46,7 @@ export function createForwarder(forwarderOptions: ForwarderOptions = {}): Forwar
   const pending = new WeakMap<IncomingMessage, Pending>();
   const proxy = new ProxyServer({ xfwd: false, prependPath: false, toProxy: true, selfHandleResponse: true, ws: true });
   const forwardUpgrade = createUpgradeForwarder(proxy, log);
+  const undiciWeb = http1ForwarderOf(forwarderOptions.http1) === 'undici' ? createUndiciWebForward(log) : undefined;
 
   // Without an `error` listener http-proxy-3 throws; every exchange also passes its own callback.
   proxy.on('error', (err) => log.debug({ err }, 'proxy error outside an exchange'));
@@ -114,8 +127,11 @@ export function createForwarder(forwarderOptions: ForwarderOptions = {}): Forwar
     send();
   }
 
-  return {
+  const http2 = createHttp2Forwarder({ log, fallback: (...args) => self.forward(...args) });
+  const self: Forwarder = {
     forward(req, res, target, options): Promise<ForwardOutcome> {
+      // h2c servers, and https servers that negotiate h2 by ALPN, are spoken to over HTTP/2.
+      if (http2.accepts(req, target, options)) return http2.forward(req, res, target, options);
       return new Promise<ForwardOutcome>((resolve) => {
         const ex = new Exchange(resolve);
         try {
@@ -123,6 +139,8 @@ export function createForwarder(forwarderOptions: ForwarderOptions = {}): Forwar
           // A load balancer records the server URL as configured; keep that spelling when present.
           ctx.serverUrl ??= target.url.href;
           if (ctx.upgrade) forwardUpgrade(req, ctx, ctx.upgrade, target, options, ex);
+          // undici for HTTP/1 clients only: it detaches an IncomingMessage body, an HTTP/2 stream is not one.
+          else if (undiciWeb && req.httpVersionMajor === 1) undiciWeb(req, res, ctx, target, options, ex);
           else forwardWeb(req, res, ctx, target, options, ex);
         } catch (err) {
           log.error({ err, ...elementFields(req) }, 'forwarding could not start');
@@ -135,4 +153,5 @@ export function createForwarder(forwarderOptions: ForwarderOptions = {}): Forwar
       // Connections belong to the transports and WebSockets must outlive a reload, so there is nothing to end here.
     },
   };
+  return self;
 }

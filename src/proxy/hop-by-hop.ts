@@ -24,6 +24,12 @@ export interface StripOptions {
 /** Lower-cased tokens of every `Connection` field line. */
 export function connectionTokens(headers: HeaderMap): string[] {
   const raw = headers.connection;
+  // Runs on every request and response: the common single-token line needs no list building.
+  if (raw === undefined) return [];
+  if (typeof raw === 'string' && !raw.includes(',')) {
+    const token = raw.trim().toLowerCase();
+    return token === '' ? [] : [token];
+  }
   const lines = Array.isArray(raw) ? raw : raw === undefined ? [] : [String(raw)];
   return lines
     .flatMap((line) => line.split(','))

@@ -26,5 +26,7 @@ export function canonicalHeaderName(name: string): string {
 
 /** True for a managed header or one of its underscore aliases (GHSA-5m6w-wvh7-57vm). */
 export function isManagedHeader(name: string): boolean {
-  return MANAGED.has(canonicalHeaderName(name));
+  if (MANAGED.has(name)) return true;
+  // Runs for every request header: only a name with `_` or upper case can fold into a managed one.
+  return (name.includes('_') || name !== name.toLowerCase()) && MANAGED.has(canonicalHeaderName(name));
 }

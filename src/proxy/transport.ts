@@ -13,6 +13,12 @@ export interface Transport {
   /** Milliseconds; 0 means none. */
   dialTimeout: number;
   responseHeaderTimeout: number;
+  /** `disableHTTP2`: https servers are spoken to in HTTP/1.1 only (no ALPN `h2`). */
+  disableHTTP2?: boolean;
+  /** `readIdleTimeout` / `pingTimeout` in ms: the HTTP/2 connection PING interval (0 = none) and its answer deadline. */
+  http2Ping?: { interval: number; timeout: number };
+  /** Registers a callback run by `dispose` (the HTTP/2 session pools close their sessions there). */
+  onDispose?(callback: () => void): void;
   dispose(): void;
 }
 
@@ -62,14 +68,19 @@ export function createTransport(config: ServersTransportConfig = {}): Transport 
     ...(config.maxVersion ? { maxVersion: tlsVersion(config.maxVersion, 'maxVersion') } : {}),
   });
   const httpAgent = new http.Agent(common);
+  const disposers: Array<() => void> = [];
   return {
     httpAgent,
     httpsAgent,
     dialTimeout: parseDuration(timeouts.dialTimeout ?? '30s'),
     responseHeaderTimeout: parseDuration(timeouts.responseHeaderTimeout ?? 0),
+    disableHTTP2: config.disableHTTP2 === true,
+    http2Ping: { interval: parseDuration(timeouts.readIdleTimeout ?? 0), timeout: parseDuration(timeouts.pingTimeout ?? '15s') },
+    onDispose: (callback) => void disposers.push(callback),
     dispose() {
       httpAgent.destroy();
       httpsAgent.destroy();
+      for (const callback of disposers.splice(0)) callback();
     },
   };
 }

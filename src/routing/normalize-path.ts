@@ -5,13 +5,31 @@
  * GHSA-vrch-868g-9jx5, CVE-2025-66490).
  */
 
-/** Which encoded characters a path may keep (`http.encodedCharacters` of an entry point); all refused by default. */
+/**
+ * Which encoded characters a path may keep (`http.encodedCharacters` of an entry point): `/`, `\`
+ * and NUL are refused unless set to true; `;`, `%`, `?` and `#` are kept (upper-cased) unless set
+ * to false.
+ */
 export interface PathOptions {
   allowEncodedSlash?: boolean;
   /** Also admits a raw `\`, kept as an ordinary character (see {@link normalizePath}). */
   allowEncodedBackSlash?: boolean;
   allowEncodedNull?: boolean;
+  allowEncodedSemicolon?: boolean;
+  allowEncodedPercent?: boolean;
+  allowEncodedQuestionMark?: boolean;
+  allowEncodedHash?: boolean;
+  /** `http.sanitizePath` (default true): remove dot segments and merge slashes; when false, dot segments are refused. */
+  sanitize?: boolean;
 }
+
+// Encoded characters kept unless their switch is false (CVE-2025-66490).
+const OPTIONAL_ENCODED: ReadonlyMap<number, keyof PathOptions> = new Map([
+  [0x3b, 'allowEncodedSemicolon'],
+  [0x25, 'allowEncodedPercent'],
+  [0x3f, 'allowEncodedQuestionMark'],
+  [0x23, 'allowEncodedHash'],
+]);
 
 /** A normalised origin-form target. */
 export interface NormalizedTarget {
@@ -55,6 +73,7 @@ function decodePath(raw: string, options: PathOptions): string | TargetError {
     else if (code === 0x2f && !options.allowEncodedSlash) return { error: 'encoded slash in path' };
     else if (code === 0x5c && !options.allowEncodedBackSlash) return { error: 'encoded backslash in path' };
     else if (code === 0x00 && !options.allowEncodedNull) return { error: 'encoded NUL in path' };
+    else if (options[OPTIONAL_ENCODED.get(code) as keyof PathOptions] === false) return { error: `encoded %${hex.toUpperCase()} in path` };
     else out += `%${hex.toUpperCase()}`;
   }
   return out;
@@ -92,6 +111,15 @@ export function normalizePath(raw: string, options: PathOptions = {}): { path: s
   if (raw.includes('?')) return { error: 'query delimiter in path' };
   const decoded = decodePath(raw, options);
   if (typeof decoded !== 'string') return decoded;
+  const segments = decoded.split('/');
+  // Tomcat and Jetty strip `;params` from each segment, so `/public/..;/admin` is `/admin` to them
+  // but not to the router: refuse a dot segment carrying parameters (security reference §2.8).
+  if (segments.some((s) => /^\.\.?;/.test(s))) return { error: 'dot segment with path parameters' };
+  if (options.sanitize === false) {
+    // Unsanitised paths are forwarded as sent, so a dot segment would be routed as one path and served as another.
+    if (segments.some((s) => s === '.' || s === '..')) return { error: 'dot segment in path (sanitizePath is off)' };
+    return { path: decoded };
+  }
   return { path: removeDotSegments(decoded) };
 }
 

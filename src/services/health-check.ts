@@ -43,6 +43,8 @@ export function resolveHealthCheck(config: HealthCheckConfig): { interval: numbe
 /** Builds the probe URL: the server's origin with scheme, port and path (with query) from the config. */
 export function probeUrl(server: string, config: HealthCheckConfig): string {
   const url = new URL(server);
+  // An h2c server is probed over HTTP/1.1 (the probe client has no cleartext HTTP/2); `scheme` can override.
+  if (url.protocol === 'h2c:') url.protocol = 'http:';
   if (config.scheme) url.protocol = `${config.scheme}:`;
   if (config.port) url.port = String(config.port);
   const target = new URL(config.path ?? '/', 'http://placeholder');

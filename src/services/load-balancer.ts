@@ -7,6 +7,7 @@ import { configHash } from '../runtime/state-store.js';
 import type { ServiceBuildContext } from './build.js';
 import { createHealthChecker, resolveHealthCheck, type HealthChecker, type ServerHealth } from './health-check.js';
 import { createHealthSignal } from './health-signal.js';
+import { createPassiveHealth, resolvePassiveHealthCheck, type PassiveHealth } from './passive-health.js';
 import type { Service } from './service.js';
 import { createHashKey } from './hash-key.js';
 import { createBalancer, resolveStrategy } from './strategy.js';
@@ -17,16 +18,17 @@ interface Server {
   url: string;
   target: ForwardTarget;
   weight: number;
+  fenced: boolean;
 }
 
-/** Builds a `loadBalancer` service: its strategy (smooth WRR by default) over its servers, optional sticky cookie and active health checks. */
+/** Builds a `loadBalancer` service: its strategy (smooth WRR by default) over its servers, optional sticky cookie, active and passive health checks. */
 export function createLoadBalancer(config: LoadBalancerConfig, ctx: ServiceBuildContext): Service {
   const strategy = resolveStrategy(config.strategy, 'loadBalancer.strategy');
   if (config.hash && strategy !== 'hrw') throw new Error(`loadBalancer.hash applies to the hrw strategy only, not ${strategy}`);
   const hashKey = createHashKey(config.hash, 'loadBalancer.hash');
-  if (config.passiveHealthCheck) throw new Error('loadBalancer.passiveHealthCheck is not supported yet');
   // Validate everything before touching the StateStore, so a rejected config leaves nothing behind.
   if (config.healthCheck) resolveHealthCheck(config.healthCheck);
+  if (config.passiveHealthCheck) resolvePassiveHealthCheck(config.passiveHealthCheck);
   const servers: Server[] = (config.servers ?? []).map((server, i) => {
     let url: URL;
     try {
@@ -34,7 +36,7 @@ export function createLoadBalancer(config: LoadBalancerConfig, ctx: ServiceBuild
     } catch {
       throw new Error(`loadBalancer.servers[${i}].url "${server.url}" is not a valid URL`);
     }
-    return { url: server.url, target: { url, ...(server.preservePath ? { preservePath: true } : {}) }, weight: server.weight ?? 1 };
+    return { url: server.url, target: { url, ...(server.preservePath ? { preservePath: true } : {}) }, weight: server.weight ?? 1, fenced: server.fenced === true };
   });
   const options: ForwardOptions = {
     passHostHeader: config.passHostHeader ?? true,
@@ -50,41 +52,49 @@ export function createLoadBalancer(config: LoadBalancerConfig, ctx: ServiceBuild
     hashKey,
   });
   const checker = config.healthCheck ? healthChecker(config, servers, options, ctx) : undefined;
-  const up = (i: number): boolean => servers[i]!.weight > 0 && (!checker || checker.status(servers[i]!.url) === 'UP');
-  const healthy = (): boolean => servers.some((_, i) => up(i));
+  const passive = config.passiveHealthCheck ? passiveHealth(config, servers, ctx) : undefined;
+  // A server takes traffic only when neither the probes nor real traffic say it is DOWN.
+  const status = (url: string): ServerHealth => (checker?.status(url) === 'DOWN' || passive?.status(url) === 'DOWN' ? 'DOWN' : 'UP');
+  const up = (i: number): boolean => servers[i]!.weight > 0 && status(servers[i]!.url) === 'UP';
+  // A fenced server (a draining pod) keeps the sticky sessions it has but is never chosen for a new one.
+  const pickable = (i: number): boolean => up(i) && !servers[i]!.fenced;
+  const healthy = (): boolean => servers.some((_, i) => pickable(i));
   const signal = createHealthSignal(healthy);
   const unsubscribe = checker?.onChange(() => signal.update());
+  const unsubscribePassive = passive?.onChange(() => signal.update());
   const cookie = config.sticky?.cookie ? resolveStickyCookie(config.sticky.cookie, ctx.name) : undefined;
   const items = servers.map((s) => ({ value: stickyValue(s.url), raw: s.url }));
 
   const balance = (req: IncomingMessage, tried: Set<string> | undefined): number => {
     // A retrying middleware marks servers that failed; prefer another one while any is left.
     if (tried?.size) {
-      const fresh = balancer.pick(req, (i) => up(i) && !tried.has(servers[i]!.url));
+      const fresh = balancer.pick(req, (i) => pickable(i) && !tried.has(servers[i]!.url));
       if (fresh !== -1) return fresh;
     }
-    return balancer.pick(req, up);
+    return balancer.pick(req, pickable);
   };
 
   return {
-    healthChecked: checker !== undefined,
+    healthChecked: checker !== undefined || passive !== undefined,
     async handle(req, res) {
       const rctx = getContext(req);
       const index = cookie ? pickSticky(req, res, cookie, items, up, () => balance(req, rctx.triedServers)) : balance(req, rctx.triedServers);
       if (index === -1) return respondUnavailable(req, res);
       const server = servers[index]!;
       rctx.serverUrl = server.url;
-      await balancer.track(index, res, () => ctx.forwarder.forward(req, res, server.target, options));
+      const outcome = await balancer.track(index, res, () => ctx.forwarder.forward(req, res, server.target, options));
+      passive?.record(server.url, outcome);
     },
     healthy,
     onHealthChange: (listener) => signal.subscribe(listener),
     serverStatus() {
-      if (!checker) return {};
-      return Object.fromEntries(servers.map((s) => [s.url, checker.status(s.url)])) as Record<string, ServerHealth>;
+      if (!checker && !passive) return {};
+      return Object.fromEntries(servers.map((s) => [s.url, status(s.url)])) as Record<string, ServerHealth>;
     },
     async close() {
       // The checker belongs to the StateStore (it may serve the next table too); only detach from it.
       unsubscribe?.();
+      unsubscribePassive?.();
     },
   };
 }
@@ -101,4 +111,12 @@ function healthChecker(config: LoadBalancerConfig, servers: Server[], options: F
   return ctx.state.get(key, () =>
     createHealthChecker({ serviceName: ctx.name, servers: urls, config: healthCheck, transport: options.transport, log: ctx.log, memory }),
   );
+}
+
+function passiveHealth(config: LoadBalancerConfig, servers: Server[], ctx: ServiceBuildContext): PassiveHealth {
+  const passiveHealthCheck = config.passiveHealthCheck!;
+  const urls = [...new Set(servers.map((s) => s.url))];
+  // Keyed like the active checker, so an unchanged service keeps its failure counts and ejections across reloads.
+  const key = `passive-health:${ctx.name}:${configHash({ servers: config.servers ?? [], passiveHealthCheck })}`;
+  return ctx.state.get(key, () => createPassiveHealth({ serviceName: ctx.name, servers: urls, config: passiveHealthCheck, log: ctx.log }));
 }

@@ -1,4 +1,5 @@
 import t from 'tap';
+import { DEFAULT_REQUEST_POLICY } from '../../../src/entrypoint/request-policy.js';
 import { parseAddress, resolveStaticConfig } from '../../../src/config/static-defaults.js';
 import type { StaticConfigInput } from '../../../src/config/static-schema.js';
 
@@ -24,11 +25,11 @@ t.test('entry point defaults follow Traefik, with durations in milliseconds', as
   const { entryPoints } = resolveStaticConfig({ entryPoints: { web: { address: '127.0.0.1:8000', http: { redirections: { entryPoint: { to: 'websecure' } }, tls: {} } }, websecure: { address: ':443' } } });
   const web = entryPoints.web!;
   t.same({ host: web.host, port: web.port, protocol: web.protocol, asDefault: web.asDefault }, { host: '127.0.0.1', port: 8000, protocol: 'tcp', asDefault: false });
-  t.same(web.transport, { lifeCycle: { requestAcceptGraceTimeout: 0, graceTimeOut: 10_000 }, respondingTimeouts: { readTimeout: 60_000, writeTimeout: 0, idleTimeout: 180_000 }, keepAliveMaxRequests: 0, keepAliveMaxTime: 0 });
+  t.same(web.transport, { lifeCycle: { requestAcceptGraceTimeout: 0, graceTimeOut: 10_000 }, respondingTimeouts: { readTimeout: 60_000, writeTimeout: 0, idleTimeout: 180_000, readHeaderTimeout: 60_000 }, keepAliveMaxRequests: 0, keepAliveMaxTime: 0 });
   t.same(web.http.redirections, { entryPoint: { to: 'websecure', scheme: 'https', permanent: true, priority: Number.MAX_SAFE_INTEGER - 1 } });
   t.same(web.http.tls, { options: undefined, certResolver: undefined, domains: [] });
   t.same(web.forwardedHeaders, { trustedIPs: [], insecure: false, connection: [] });
-  t.same(entryPoints.websecure?.http, { middlewares: [] });
+  t.same(entryPoints.websecure?.http, { middlewares: [], ...DEFAULT_REQUEST_POLICY });
 });
 
 t.test('configured durations are converted and the input is kept verbatim', async (t) => {

@@ -33,7 +33,7 @@ const normalised: Array<[string, string, string, string]> = [
   ['an encoded percent stays encoded', '/100%25', '/100%25', ''],
   ['an encoded space stays encoded', '/foo%20bar', '/foo%20bar', ''],
   ['an overlong UTF-8 slash stays encoded', '/a%c0%afb', '/a%C0%AFb', ''],
-  ['a Tomcat path parameter segment is an ordinary segment', '/a/..;/b', '/a/..;/b', ''],
+  ['a path parameter on an ordinary segment stays', '/a/b;v=1/c', '/a/b;v=1/c', ''],
   ['duplicate slashes are merged', '//a//b', '/a/b', ''],
   ['duplicate trailing slashes become one', '/a//', '/a/', ''],
   ['only slashes become the root', '///', '/', ''],
@@ -68,6 +68,8 @@ const rejected: Array<[string, string, RegExp]> = [
   ['an encoded backslash is refused by default', '/a%5Cb', /encoded backslash/],
   ['an encoded NUL is refused by default', '/a%00b', /encoded NUL/],
   ['a raw backslash is refused by default', '/a\\..\\b', /backslash/],
+  ['a Tomcat dot segment with path parameters is refused', '/a/..;/b', /dot segment with path parameters/],
+  ['an encoded Tomcat dot segment with path parameters is refused', '/a/%2e%2e;x/b', /dot segment with path parameters/],
 ];
 for (const [name, target, pattern] of rejected) {
   t.test(`${name}: ${JSON.stringify(target)}`, async (t) => {

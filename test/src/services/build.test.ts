@@ -23,7 +23,7 @@ const invalid: Array<[string, ServiceConfig, string]> = [
   ['a bad excluded IP in the hash ipStrategy is named', { loadBalancer: { servers: [], strategy: 'hrw', hash: { ipStrategy: { excludedIPs: ['nope'] } } } }, 'loadBalancer.hash.ipStrategy.excludedIPs[0]: "nope" is not an IP address or CIDR range'],
   ['a highestRandomWeight service with a missing child is rejected', { highestRandomWeight: { services: [{ name: 'ghost' }] } }, 'service "ghost" does not exist'],
   ['highestRandomWeight healthCheck {} needs health-checked children', { highestRandomWeight: { services: [{ name: 'lb' }], healthCheck: {} } }, 'highestRandomWeight.healthCheck needs health checking on every child, and service "lb" has none'],
-  ['passive health checks are not supported yet', { loadBalancer: { servers: [], passiveHealthCheck: {} } }, 'loadBalancer.passiveHealthCheck is not supported yet'],
+  ['a passive health check needs a positive failure window', { loadBalancer: { servers: [], passiveHealthCheck: { failureWindow: '0s' } } }, 'passiveHealthCheck.failureWindow must be positive'],
   ['a weighted service with a missing child is rejected', { weighted: { services: [{ name: 'ghost' }] } }, 'service "ghost" does not exist'],
   ['a mirroring service with a missing mirror is rejected', { mirroring: { service: 'lb', mirrors: [{ name: 'ghost', percent: 5 }] } }, 'service "ghost" does not exist'],
   ['mirroring healthCheck {} needs a health-checked main service', { mirroring: { service: 'lb', healthCheck: {} } }, 'mirroring.healthCheck needs health checking on the main service, and service "lb" has none'],

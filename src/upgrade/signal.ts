@@ -1,0 +1,39 @@
+import type { Server } from 'node:net';
+import type { Logger } from '../log.js';
+import { handOver } from './hand-over.js';
+
+/** Listens for SIGUSR2 and upgrades: see {@link handOver}. */
+export interface UpgradeTrigger {
+  /** Resolves with the new process's pid once it serves the sockets; this process must then drain and exit. */
+  handedOver: Promise<number>;
+  /** Removes the signal handler. */
+  stop(): void;
+}
+
+/**
+ * Installs the SIGUSR2 handler (nginx and HAProxy use USR2 for binary upgrades). One upgrade runs at a
+ * time; a failed one is logged and this process keeps serving, ready for the next signal.
+ */
+export function onUpgradeSignal(listeners: () => Map<string, Server>, log: Logger): UpgradeTrigger {
+  let running = false;
+  let resolveHandedOver!: (pid: number) => void;
+  const handedOver = new Promise<number>((resolve) => (resolveHandedOver = resolve));
+  const upgrade = (): void => {
+    if (running) return void log.warn('upgrade: already in progress; signal ignored');
+    running = true;
+    log.info('upgrade: starting a new process');
+    handOver({ listeners: listeners(), log }).then(
+      (pid) => {
+        // The handler stays (running stays true): another SIGUSR2 while draining is ignored instead of killing us.
+        log.info({ pid }, 'upgrade: the new process serves; draining this one');
+        resolveHandedOver(pid);
+      },
+      (error: Error) => {
+        running = false;
+        log.error({ err: error }, 'upgrade failed; this process keeps serving');
+      },
+    );
+  };
+  process.on('SIGUSR2', upgrade);
+  return { handedOver, stop: () => process.off('SIGUSR2', upgrade) };
+}

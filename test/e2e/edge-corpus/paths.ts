@@ -1,0 +1,41 @@
+import { req, type EdgeCase } from './case.js';
+
+const get = (target: string) => req([`GET ${target} HTTP/1.1`, 'Host: a.test']);
+
+/** Paths: dot segments (raw and encoded), encoded separators, backslashes, NUL, `//`, overlong UTF-8, `;` parameters; route and forwarded path checked. */
+export const pathCases: EdgeCase[] = [
+  { name: '.. is resolved before routing', source: 'CVE-2025-32431 (GHSA-6p68-w45g-48j7)', raw: get('/public/../admin'), expect: { forwarded: { route: 'admin', path: '/admin' } } },
+  { name: '%2e%2e is resolved before routing', source: 'GHSA-vrch-868g-9jx5 (Traefik #11746)', raw: get('/public/%2e%2e/admin'), expect: { forwarded: { route: 'admin', path: '/admin' } } },
+  { name: 'mixed-case %2E%2e is resolved before routing', source: 'GHSA-vrch-868g-9jx5', raw: get('/public/%2E%2e/admin'), expect: { forwarded: { route: 'admin', path: '/admin' } } },
+  { name: 'half-encoded .%2e is resolved before routing', source: 'GHSA-vrch-868g-9jx5', raw: get('/public/.%2e/admin'), expect: { forwarded: { route: 'admin', path: '/admin' } } },
+  { name: '.. above the root stays at the root', source: 'RFC 3986 §5.2.4', raw: get('/../../admin'), expect: { forwarded: { route: 'admin', path: '/admin' } } },
+  { name: 'a final .. keeps its slash', source: 'RFC 3986 §5.2.4; nginx http_uri.t', raw: get('/public/x/..'), expect: { forwarded: { route: 'public', path: '/public/' } } },
+  { name: '. segments are removed', source: 'RFC 3986 §5.2.4; GHSA-6jwx-7vp4-9847 (/./admin)', raw: get('/./admin/./x'), expect: { forwarded: { route: 'admin', path: '/admin/x' } } },
+  { name: 'an encoded . segment is removed', source: 'RFC 3986 §6.2.2.2', raw: get('/public/%2e'), expect: { forwarded: { route: 'public', path: '/public/' } } },
+  { name: 'a leading // is merged, so a prefix rule sees /admin', source: 'Traefik sanitizePath; Envoy merge_slashes', raw: get('//admin'), expect: { forwarded: { route: 'admin', path: '/admin' } } },
+  { name: 'repeated slashes inside the path are merged', source: 'Traefik sanitizePath (/./foo/../bar// → /bar/)', raw: get('/public//x///y'), expect: { forwarded: { route: 'public', path: '/public/x/y' } } },
+  { name: 'an encoded unreserved letter is decoded before routing', source: 'RFC 3986 §6.2.2.2; Traefik TestSanitizePath (/%77ith)', raw: get('/%61dmin'), expect: { forwarded: { route: 'admin', path: '/admin' } } },
+  { name: 'routing is case-sensitive on paths', source: 'RFC 3986 §6.2.2.1 (path is case-sensitive)', raw: get('/ADMIN'), expect: { forwarded: { route: 'root', path: '/ADMIN' } } },
+  { name: 'an encoded slash is refused', source: 'CVE-2025-66490 (GHSA-gm3x-23wp-hc2c)', raw: get('/public%2fadmin'), expect: { status: 400 } },
+  { name: 'an upper-case encoded slash is refused', source: 'CVE-2025-66490', raw: get('/public%2F..%2Fadmin'), expect: { status: 400 } },
+  { name: 'an encoded slash is forwarded as is where allowed', source: 'Traefik http.encodedCharacters.allowEncodedSlash', entryPoint: 'lenient', raw: get('/public%2Fadmin'), expect: { forwarded: { route: 'public', path: '/public%2Fadmin' } } },
+  { name: 'a raw backslash is refused', source: 'WHATWG URL (\\ is /); security reference §2.8', raw: get('/public\\..\\admin'), expect: { status: 400 } },
+  { name: 'an encoded backslash is refused', source: 'CVE-2025-66490', raw: get('/public%5c..%5cadmin'), expect: { status: 400 } },
+  { name: 'an encoded NUL is refused', source: 'CVE-2025-66490', raw: get('/public%00.html'), expect: { status: 400 } },
+  { name: 'an incomplete escape is refused', source: 'nginx http_uri.t (% and %1)', raw: get('/public/%'), expect: { status: 400 } },
+  { name: 'a non-hex escape is refused', source: 'RFC 3986 §2.1', raw: get('/public/%zz'), expect: { status: 400 } },
+  { name: 'an overlong UTF-8 slash stays encoded and routes by prefix', source: 'CVE-2000-0884 (IIS overlong %c0%af); RFC 3629 §3', raw: get('/public/%c0%af../admin'), expect: { forwarded: { route: 'public', path: '/public/%C0%AF../admin' } } },
+  { name: 'overlong UTF-8 dots stay encoded and never become ..', source: 'RFC 3629 §3 (overlong forms are invalid)', raw: get('/public/%c0%ae%c0%ae/admin'), expect: { forwarded: { route: 'public', path: '/public/%C0%AE%C0%AE/admin' } } },
+  { name: 'a Tomcat ..; segment is refused', source: 'security reference §2.8 (/public/..;/admin)', raw: get('/public/..;/admin'), expect: { status: 400 } },
+  { name: 'an encoded Tomcat ..; segment is refused', source: 'security reference §2.8', raw: get('/public/%2e%2e;x=1/admin'), expect: { status: 400 } },
+  { name: 'a path parameter on an ordinary segment is forwarded', source: 'RFC 3986 §3.3 (sub-delims in segments)', raw: get('/public;jsessionid=1/x'), expect: { forwarded: { route: 'public', path: '/public;jsessionid=1/x' } } },
+  { name: 'an encoded semicolon is kept by default', source: 'Traefik v3.6.7 defaults (allowEncodedSemicolon)', raw: get('/public%3Badmin'), expect: { forwarded: { route: 'public', path: '/public%3Badmin' } } },
+  { name: 'an encoded semicolon is refused where disallowed', source: 'CVE-2025-66490; Traefik allowEncodedSemicolon=false', entryPoint: 'strict', raw: get('/public%3badmin'), expect: { status: 400 } },
+  { name: 'an encoded percent is kept by default', source: 'Traefik v3.6.7 defaults (allowEncodedPercent)', raw: get('/public/100%25'), expect: { forwarded: { route: 'public', path: '/public/100%25' } } },
+  { name: 'a double-encoded dot segment is refused where encoded percent is disallowed', source: 'CVE-2025-66490; double decoding (%252e)', entryPoint: 'strict', raw: get('/public/%252e%252e/admin'), expect: { status: 400 } },
+  { name: 'an encoded question mark is refused where disallowed', source: 'Traefik allowEncodedQuestionMark=false', entryPoint: 'strict', raw: get('/public%3Fx'), expect: { status: 400 } },
+  { name: 'an encoded hash is refused where disallowed', source: 'Traefik allowEncodedHash=false', entryPoint: 'strict', raw: get('/public%23x'), expect: { status: 400 } },
+  { name: 'an encoded hash is kept by default', source: 'Traefik v3.6.7 defaults (allowEncodedHash)', raw: get('/public%23x'), expect: { forwarded: { route: 'public', path: '/public%23x' } } },
+  { name: 'dot segments are refused when sanitizePath is off', source: 'Traefik http.sanitizePath=false; CVE-2025-32431', entryPoint: 'lenient', raw: get('/public/../admin'), expect: { status: 400 } },
+  { name: 'double slashes are kept when sanitizePath is off', source: 'Traefik http.sanitizePath=false', entryPoint: 'lenient', raw: get('/public//x'), expect: { forwarded: { route: 'public', path: '/public//x' } } },
+];
