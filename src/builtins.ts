@@ -12,6 +12,7 @@ import { consulProvider } from '../providers/consul/index.js';
 import { consulCatalogProvider } from '../providers/consul-catalog/index.js';
 import { etcdRegistryProvider } from '../providers/etcd-registry/index.js';
 import { redisRegistryProvider } from '../providers/redis-registry/index.js';
+import { kubernetesIngressProvider } from '../providers/kubernetes-ingress/index.js';
 import { compressMiddleware } from '../middlewares/compress/index.js';
 import { contentTypeMiddleware } from '../middlewares/content-type.js';
 import { errorsMiddleware } from '../middlewares/errors/index.js';
@@ -35,6 +36,7 @@ import { retryMiddleware } from '../middlewares/retry/index.js';
 import { circuitBreakerMiddleware } from '../middlewares/circuit-breaker/index.js';
 import { bufferingMiddleware } from '../middlewares/buffering.js';
 import { passTlsClientCertMiddleware } from '../middlewares/pass-tls-client-cert.js';
+import { grpcWebMiddleware } from '../middlewares/grpc-web/index.js';
 
 // The one file in src/ that imports from middlewares/ and providers/ (DESIGN.md, Layout).
 
@@ -67,6 +69,7 @@ export function builtinMiddlewares(): MiddlewareRegistry {
     errorsMiddleware,
     faultInjectionMiddleware,
     timeoutMiddleware,
+    grpcWebMiddleware,
   ];
   for (const definition of definitions) {
     registry.register(definition as MiddlewareDefinition);
@@ -80,7 +83,7 @@ export function builtinProviders(): ProviderRegistry {
   registry.register(fileProvider);
   registry.register(etcdProvider);
   registry.register(redisProvider);
-  for (const definition of [httpProvider, consulProvider, consulCatalogProvider, etcdRegistryProvider, redisRegistryProvider]) {
+  for (const definition of [httpProvider, consulProvider, consulCatalogProvider, etcdRegistryProvider, redisRegistryProvider, kubernetesIngressProvider]) {
     registry.register(definition as ProviderDefinition);
   }
   return registry;
