@@ -1,55 +1,96 @@
 #!/usr/bin/env bash
-# Proxy benchmark: Switchyard and nginx (1 worker) forwarding to the same backend, side by side in one run.
-# Usage: bash bench/run.sh [duration-seconds] [connections]
-# Needs nginx and wrk from Debian (installed when missing and running as root). Results are ratios:
-# on a 2-core machine absolute numbers mean little, the same run's nginx is the yardstick.
+# Proxy benchmark: Switchyard (undici and http-proxy-3 forwarders), nginx (1 worker), HAProxy (1 thread),
+# Caddy and two bare Node forwarders, all forwarding to the same backend, measured side by side in one run.
+# Usage: bash bench/run.sh [duration-seconds] [connections] [rounds]
+# Installs nginx-light, wrk, haproxy and caddy from Debian when missing (as root). Results are ratios:
+# on a small shared machine absolute numbers mean little, the same round's nginx is the yardstick.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-10}
 CONNECTIONS=${2:-50}
-if ! command -v nginx >/dev/null || ! command -v wrk >/dev/null; then
-  apt-get update -qq && apt-get install -y -qq --no-install-recommends nginx-light wrk >/dev/null
+ROUNDS=${3:-2}
+missing=()
+command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
+command -v wrk >/dev/null || missing+=(wrk)
+command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
+command -v caddy >/dev/null || missing+=(caddy)
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 # The repository pins Node 24 (DESIGN.md); the system node may be older.
 NODE=node_modules/.bin/node
 [ -x "$NODE" ] || NODE=node
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
 RUN=$(mktemp -d)
 PIDS=()
 cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$RUN"; }
 trap cleanup EXIT
-freeport() { node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
-BACKEND=$(freeport); NGINX_PROXY=$(freeport); SY_WEB=$(freeport); SY_INTERNAL=$(freeport)
+freeport() { "$NODE" -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+BACKEND=$(freeport); NGINX_PROXY=$(freeport); HAPROXY_PORT=$(freeport); CADDY_PORT=$(freeport)
+SY_UNDICI=$(freeport); SY_HTTPPROXY=$(freeport); BARE_HP=$(freeport); BARE_UNDICI=$(freeport)
 
-# The backend: nginx answering a small body, so it is never the bottleneck.
-cat > "$RUN/nginx.conf" <<CONF
+# The backend: its own nginx process answering a small body, never the bottleneck.
+nginx_conf() { # name server-block
+  cat > "$RUN/$1.conf" <<CONF
 worker_processes 1;
 daemon off;
-pid $RUN/nginx.pid;
-error_log $RUN/error.log warn;
+pid $RUN/$1.pid;
+error_log $RUN/$1.error.log warn;
 events { worker_connections 4096; }
 http {
   access_log off;
   upstream backend { server 127.0.0.1:$BACKEND; keepalive 64; }
-  server { listen 127.0.0.1:$BACKEND; location / { return 200 "hello\n"; } }
-  server {
-    listen 127.0.0.1:$NGINX_PROXY;
-    location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; }
-  }
+  $2
 }
 CONF
-"$NGINX" -c "$RUN/nginx.conf" -p "$RUN" & PIDS+=($!)
+  "$NGINX" -c "$RUN/$1.conf" -p "$RUN" & PIDS+=($!)
+}
+nginx_conf backend "server { listen 127.0.0.1:$BACKEND; keepalive_requests 100000; location / { return 200 \"hello\\n\"; } }"
+nginx_conf proxy "server { listen 127.0.0.1:$NGINX_PROXY; keepalive_requests 100000; location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }"
 
-mkdir -p "$RUN/dyn"
-cat > "$RUN/switchyard.yaml" <<CONF
+cat > "$RUN/haproxy.cfg" <<CONF
+global
+  nbthread 1
+  maxconn 4000
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 30s
+  timeout server 30s
+  option http-keep-alive
+frontend web
+  bind 127.0.0.1:$HAPROXY_PORT
+  default_backend servers
+backend servers
+  http-reuse always
+  server s1 127.0.0.1:$BACKEND
+CONF
+"$HAPROXY" -f "$RUN/haproxy.cfg" -db >"$RUN/haproxy.log" 2>&1 & PIDS+=($!)
+
+cat > "$RUN/Caddyfile" <<CONF
+{
+  admin off
+  auto_https off
+}
+http://127.0.0.1:$CADDY_PORT {
+  reverse_proxy 127.0.0.1:$BACKEND
+}
+CONF
+XDG_DATA_HOME="$RUN" XDG_CONFIG_HOME="$RUN" caddy run --config "$RUN/Caddyfile" --adapter caddyfile >"$RUN/caddy.log" 2>&1 & PIDS+=($!)
+
+"$NODE" bench/bare-http-proxy.mjs "$BARE_HP" "http://127.0.0.1:$BACKEND" & PIDS+=($!)
+"$NODE" bench/bare-undici.mjs "$BARE_UNDICI" "http://127.0.0.1:$BACKEND" & PIDS+=($!)
+
+switchyard() { # name port forwarder
+  mkdir -p "$RUN/$1/dyn"
+  cat > "$RUN/$1/switchyard.yaml" <<CONF
 entryPoints:
-  web: { address: "127.0.0.1:$SY_WEB" }
-  switchyard: { address: "127.0.0.1:$SY_INTERNAL" }
-ping: {}
+  web: { address: "127.0.0.1:$2" }
 providers:
   file: { directory: dyn }
 CONF
-cat > "$RUN/dyn/bench.yaml" <<CONF
+  cat > "$RUN/$1/dyn/bench.yaml" <<CONF
 http:
   routers:
     bench: { rule: "PathPrefix(\`/\`)", service: backend }
@@ -58,27 +99,61 @@ http:
       loadBalancer:
         servers: [{ url: "http://127.0.0.1:$BACKEND" }]
 CONF
-"$NODE" bin/switchyard.js --configFile="$RUN/switchyard.yaml" >"$RUN/switchyard.log" 2>&1 & PIDS+=($!)
-for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$SY_INTERNAL/ready" >/dev/null && break; sleep 0.05; done
-curl -sf "http://127.0.0.1:$SY_WEB/" >/dev/null || { echo "switchyard did not come up"; cat "$RUN/switchyard.log"; exit 1; }
-curl -sf "http://127.0.0.1:$NGINX_PROXY/" >/dev/null || { echo "nginx did not come up"; exit 1; }
-
-measure() { # name url
-  wrk -t1 -c"$CONNECTIONS" -d2s "$2" >/dev/null 2>&1 # warm-up
-  wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$2" > "$RUN/$1.txt"
-  local rps p50 p99
-  rps=$(awk '/Requests\/sec/ {print $2}' "$RUN/$1.txt")
-  p50=$(awk '$1=="50%" {print $2}' "$RUN/$1.txt")
-  p99=$(awk '$1=="99%" {print $2}' "$RUN/$1.txt")
-  echo "$1 $rps $p50 $p99"
+  SWITCHYARD_FORWARDER=$3 "$NODE" bin/switchyard.js --configFile="$RUN/$1/switchyard.yaml" >"$RUN/$1.log" 2>&1 & PIDS+=($!)
 }
-echo "node $("$NODE" --version), $(nproc) cores, wrk -t1 -c$CONNECTIONS -d${DURATION}s"
-printf '%-22s %12s %10s %10s\n' proxy requests/s p50 p99
-results=()
-for target in "nginx-1-worker http://127.0.0.1:$NGINX_PROXY/" "switchyard http://127.0.0.1:$SY_WEB/"; do
-  line=$(measure $target)
-  results+=("$line")
-  printf '%-22s %12s %10s %10s\n' $line
+switchyard sy-undici "$SY_UNDICI" undici
+switchyard sy-http-proxy "$SY_HTTPPROXY" http-proxy
+
+TARGETS=(
+  "nginx-1-worker $NGINX_PROXY"
+  "haproxy-1-thread $HAPROXY_PORT"
+  "caddy $CADDY_PORT"
+  "switchyard-undici $SY_UNDICI"
+  "switchyard-http-proxy $SY_HTTPPROXY"
+  "bare-undici $BARE_UNDICI"
+  "bare-http-proxy-3 $BARE_HP"
+)
+for target in "${TARGETS[@]}" "backend $BACKEND"; do
+  set -- $target
+  ok=
+  for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$2/" >/dev/null && { ok=1; break; }; sleep 0.05; done
+  [ -n "$ok" ] || { echo "$1 did not come up"; cat "$RUN"/*.log; exit 1; }
 done
-ng=$(awk '{print $2}' <<<"${results[0]}"); sy=$(awk '{print $2}' <<<"${results[1]}")
-awk -v a="$sy" -v b="$ng" 'BEGIN { printf "switchyard / nginx requests/s: %.2f\n", a / b }'
+
+ms() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); v/=1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v) } else if (v ~ /s$/) { sub(/s$/,"",v); v*=1000 } printf "%.3f", v }' <<<"$1"; }
+measure() { # connections duration url -> "rps p50ms p99ms"
+  local out
+  out=$(wrk -t1 -c"$1" -d"$2s" --latency "$3")
+  if grep -q 'Non-2xx\|Socket errors' <<<"$out"; then echo "errors against $3:" >&2; grep 'Non-2xx\|Socket errors' <<<"$out" >&2; fi
+  echo "$(awk '/Requests\/sec/ {print $2}' <<<"$out") $(ms "$(awk '$1=="50%" {print $2}' <<<"$out")") $(ms "$(awk '$1=="99%" {print $2}' <<<"$out")")"
+}
+
+echo "# $(date -u +%F) node $("$NODE" --version), $(nproc) cores, $("$NGINX" -v 2>&1 | sed 's/.*: //'), $("$HAPROXY" -v | head -1 | awk '{print "haproxy " $3}'), caddy $(caddy version | awk '{print $1}'), wrk -t1 -c$CONNECTIONS -d${DURATION}s, $ROUNDS rounds"
+echo
+echo "| round | proxy | requests/s | p50 ms | p99 ms | / nginx | / caddy | p99 / nginx p99 |"
+echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+for round in $(seq 1 "$ROUNDS"); do
+  declare -A rps=() p50=() p99=()
+  for target in "${TARGETS[@]}"; do
+    set -- $target
+    wrk -t1 -c"$CONNECTIONS" -d2s "http://127.0.0.1:$2/" >/dev/null 2>&1 # warm-up
+    read -r rps["$1"] p50["$1"] p99["$1"] < <(measure "$CONNECTIONS" "$DURATION" "http://127.0.0.1:$2/")
+  done
+  for target in "${TARGETS[@]}"; do
+    set -- $target
+    awk -v r="$round" -v n="$1" -v a="${rps[$1]}" -v b="${p50[$1]}" -v c="${p99[$1]}" -v ng="${rps[nginx-1-worker]}" -v cd="${rps[caddy]}" -v np="${p99[nginx-1-worker]}" \
+      'BEGIN { printf "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f |\n", r, n, a, b, c, a / ng, a / cd, c / np }'
+  done
+done
+
+# Added latency of one hop at one connection: p50 through each proxy minus p50 straight to the backend.
+echo
+echo "| proxy | p50 at 1 connection, ms | added over direct, ms |"
+echo "| --- | ---: | ---: |"
+read -r _ direct _ < <(measure 1 "$DURATION" "http://127.0.0.1:$BACKEND/")
+echo "| direct to backend | $direct | |"
+for target in "${TARGETS[@]}"; do
+  set -- $target
+  read -r _ p _ < <(measure 1 "$DURATION" "http://127.0.0.1:$2/")
+  awk -v n="$1" -v p="$p" -v d="$direct" 'BEGIN { printf "| %s | %.3f | %.3f |\n", n, p, p - d }'
+done

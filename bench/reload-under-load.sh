@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Reload under load: wrk against one Switchyard process, once steady and once while the dynamic file
+# is rewritten every second (a changed router each time), in alternating rounds; reports the
+# throughput ratio and wrk's error counts (non-2xx answers and socket errors must both be 0).
+# Usage: bash bench/reload-under-load.sh [seconds] [rounds] [routers] [connections]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/lib.sh
+DURATION=${1:-10}
+ROUNDS=${2:-2}
+ROUTERS=${3:-100}
+CONNECTIONS=${4:-50}
+RUN=$(mktemp -d)
+PIDS=()
+cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$RUN"; }
+trap cleanup EXIT
+BACKEND=$(freeport); WEB=$(freeport)
+start_backend "$RUN" "$BACKEND"; PIDS+=($!)
+mkdir -p "$RUN/dyn"
+cat > "$RUN/switchyard.yaml" <<CONF
+entryPoints:
+  web: { address: "127.0.0.1:$WEB" }
+providers:
+  file: { directory: dyn }
+CONF
+# write_config <generation>: ROUTERS routers; the one named after the generation changes each time.
+write_config() {
+  {
+    echo "http:"
+    echo "  routers:"
+    for i in $(seq 1 "$ROUTERS"); do echo "    r$i: { rule: \"Host(\`h$i.bench\`)\", service: backend }"; done
+    echo "    bench: { rule: \"PathPrefix(\`/\`)\", service: backend }"
+    echo "    gen$1: { rule: \"Path(\`/generation-$1\`)\", service: backend }"
+    echo "  services:"
+    echo "    backend:"
+    echo "      loadBalancer:"
+    echo "        servers: [{ url: \"http://127.0.0.1:$BACKEND\" }]"
+  } > "$RUN/bench.yaml.tmp"
+  # A rename is atomic: the watcher never reads a half-written file.
+  mv "$RUN/bench.yaml.tmp" "$RUN/dyn/bench.yaml"
+}
+write_config 0
+"$NODE" bin/switchyard.js --configFile="$RUN/switchyard.yaml" >"$RUN/switchyard.log" 2>&1 & PIDS+=($!)
+for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$WEB/" >/dev/null && break; sleep 0.05; done
+curl -sf "http://127.0.0.1:$WEB/" >/dev/null || { echo "switchyard did not come up"; cat "$RUN/switchyard.log"; exit 1; }
+
+measure() { # -> "rps errors"
+  local out
+  out=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "http://127.0.0.1:$WEB/")
+  local non2xx sock
+  non2xx=$(awk '/Non-2xx/ {print $NF}' <<<"$out"); sock=$(awk -F'[ ,]+' '/Socket errors/ {print $4+$6+$8+$10}' <<<"$out")
+  echo "$(awk '/Requests\/sec/ {print $2}' <<<"$out") $(( ${non2xx:-0} + ${sock:-0} ))"
+}
+echo "# $(date -u +%F) node $("$NODE" --version), $(nproc) cores, $ROUTERS routers, wrk -t1 -c$CONNECTIONS -d${DURATION}s, reload every 1 s"
+echo "| round | steady req/s | errors | reloading req/s | errors | rewrites (last applied) | reloading / steady |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+wrk -t1 -c"$CONNECTIONS" -d2s "http://127.0.0.1:$WEB/" >/dev/null # warm-up
+for round in $(seq 1 "$ROUNDS"); do
+  read -r steady steady_err < <(measure)
+  ( g=0; while true; do g=$((g + 1)); write_config "$round-$g"; echo "$round-$g" > "$RUN/last"; sleep 1; done ) & writer=$!
+  read -r reloading reloading_err < <(measure)
+  kill "$writer"; wait "$writer" 2>/dev/null || true
+  # The last rewrite must be in service: its own router answers.
+  applied=no
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$WEB/generation-$(cat "$RUN/last")" >/dev/null && { applied=yes; break; }; sleep 0.1; done
+  awk -v r="$round" -v s="$steady" -v se="$steady_err" -v l="$reloading" -v le="$reloading_err" -v n="$(cut -d- -f2 "$RUN/last") ($applied)" \
+    'BEGIN { printf "| %s | %.0f | %d | %.0f | %d | %s | %.2f |\n", r, s, se, l, le, n, l / s }'
+done

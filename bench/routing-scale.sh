@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Routing scale: 10 vs 1,000 vs 10,000 routers in one gateway process (see bench/routing-scale.ts).
+# Usage: bash bench/routing-scale.sh [seconds] [rounds] [connections]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/lib.sh
+RUN=$(mktemp -d)
+BACKEND_PID=
+cleanup() { [ -n "$BACKEND_PID" ] && kill "$BACKEND_PID" 2>/dev/null; wait 2>/dev/null || true; rm -rf "$RUN"; }
+trap cleanup EXIT
+BACKEND=$(freeport)
+start_backend "$RUN" "$BACKEND"; BACKEND_PID=$!
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$BACKEND/" >/dev/null && break; sleep 0.05; done
+"$NODE" --expose-gc --import tsx bench/routing-scale.ts "http://127.0.0.1:$BACKEND" "${1:-5}" "${2:-2}" "${3:-50}"

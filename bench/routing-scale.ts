@@ -1,0 +1,91 @@
+// Routing scale: the same gateway process serves 10, 1,000 and 10,000 routers in turn; for each it
+// measures the time from a provider snapshot to the swapped-in table, the RSS after a GC, and wrk's
+// requests/s against one router in the middle of the table, as a ratio to 10 routers in the same round.
+// Usage: node --expose-gc --import tsx bench/routing-scale.ts <backend-url> [seconds] [rounds] [connections]
+import { execFile } from 'node:child_process';
+import { once } from 'node:events';
+import os from 'node:os';
+import path from 'node:path';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import { loadStaticConfig } from '../src/config/static-load.js';
+import type { DynamicConfig } from '../src/config/dynamic-schema.js';
+import { startGateway } from '../src/gateway.js';
+import { silentLogger } from '../src/log.js';
+import type { Provider, ProviderSnapshot } from '../src/provider/provider.js';
+import { builtinProviderSchemas } from '../src/builtins.js';
+
+const [backend = 'http://127.0.0.1:8080', seconds = '5', rounds = '2', connections = '50'] = process.argv.slice(2);
+const SIZES = (process.env.BENCH_ROUTERS ?? '10,1000,10000').split(',').map(Number);
+const run = promisify(execFile);
+
+/** A provider fed by the benchmark: every push is one whole snapshot. */
+function pushProvider(): Provider & { push(config: DynamicConfig): void } {
+  const queue: ProviderSnapshot[] = [];
+  let wake: (() => void) | undefined;
+  return {
+    name: 'bench',
+    push(config) {
+      queue.push({ config, errors: [] });
+      wake?.();
+    },
+    async *watch(signal) {
+      while (!signal.aborted) {
+        const next = queue.shift();
+        if (next) yield next;
+        else await new Promise<void>((resolve) => (wake = resolve));
+      }
+    },
+    state: () => ({ connected: true }),
+  };
+}
+
+/** N routers on distinct hosts and paths, one load-balanced service each, as a cluster's ingresses would give. */
+function tableOf(n: number): DynamicConfig {
+  const routers: Record<string, unknown> = {};
+  const services: Record<string, unknown> = {};
+  for (let i = 0; i < n; i++) {
+    routers[`r${i}`] = { rule: `Host(\`h${i}.bench\`) && PathPrefix(\`/p${i}\`)`, service: `s${i}` };
+    services[`s${i}`] = { loadBalancer: { servers: [{ url: backend }] } };
+  }
+  return { http: { routers, services } } as DynamicConfig;
+}
+
+async function wrk(port: number, n: number, duration = seconds): Promise<number> {
+  const mid = Math.floor(n / 2);
+  const { stdout } = await run('wrk', ['-t1', `-c${connections}`, `-d${duration}s`, '-H', `Host: h${mid}.bench`, `http://127.0.0.1:${port}/p${mid}/x`]);
+  if (/Non-2xx|Socket errors/.test(stdout)) process.stderr.write(`errors at ${n} routers:\n${stdout}\n`);
+  return Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? 0);
+}
+
+const dir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-bench-'));
+await writeFile(path.join(dir, 'switchyard.yaml'), 'entryPoints:\n  web: { address: "127.0.0.1:0" }\nproviders:\n  providersThrottleDuration: 0s\n');
+const { config } = await loadStaticConfig({ argv: ['--configFile=switchyard.yaml'], env: {}, cwd: dir, providerSchemas: builtinProviderSchemas() });
+const provider = pushProvider();
+const gateway = await startGateway({ config, baseDir: dir, log: silentLogger, extraProviders: [provider] });
+const port = gateway.port('web');
+const gc = (globalThis as { gc?: () => void }).gc;
+
+console.log(`# node ${process.version}, ${os.cpus().length} cores, wrk -t1 -c${connections} -d${seconds}s, ${rounds} rounds`);
+console.log('| round | routers | compile + swap ms | RSS MB | requests/s | / 10 routers |');
+console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+for (let round = 1; round <= Number(rounds); round++) {
+  let base = 0;
+  for (const n of SIZES) {
+    const table = tableOf(n);
+    const applied = once(gateway.events, 'applied');
+    const start = performance.now();
+    provider.push(table);
+    await applied;
+    const swapMs = performance.now() - start;
+    gc?.();
+    const rss = process.memoryUsage().rss / 2 ** 20;
+    await wrk(port, n, '2').catch(() => 0); // warm-up
+    const rps = await wrk(port, n);
+    if (n === SIZES[0]) base = rps;
+    console.log(`| ${round} | ${n} | ${swapMs.toFixed(0)} | ${rss.toFixed(0)} | ${rps.toFixed(0)} | ${(rps / base).toFixed(2)} |`);
+  }
+}
+await gateway.shutdown();
+process.exit(0);
