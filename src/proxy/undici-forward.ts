@@ -33,7 +33,9 @@ export function isStaleUndiciConnection(err: Error, req: IncomingMessage): boole
   if (!STALE_CODES.has(code) || !isReplayable(req)) return false;
   const socket = (err as Error & { socket?: { bytesRead?: number } }).socket;
   // undici reports the socket's counters: bytes read before this request mean the connection was reused.
-  return code !== 'UND_ERR_SOCKET' || (socket?.bytesRead ?? 0) > 0;
+  // A bare ECONNRESET/EPIPE carries no counters, so reuse cannot be shown and the request is not sent
+  // twice: a server that resets every request would otherwise see each attempt of a retry twice.
+  return (socket?.bytesRead ?? 0) > 0;
 }
 
 /**
