@@ -90,7 +90,9 @@ export const timeoutMiddleware = defineMiddleware({
         if (!timedOut && !headSent) headerTimer = setTimeout(expire, headerMs);
       };
       if (headerMs > 0) {
-        if (req.readableEnded) armHeader();
+        // A forwarder that sends no body never reads a bodiless HTTP/1 request, so its 'end' would not come.
+        const bodiless = req.httpVersionMajor < 2 && !req.headers['transfer-encoding'] && (req.headers['content-length'] ?? '0') === '0';
+        if (req.readableEnded || bodiless) armHeader();
         else req.once('end', armHeader);
       }
       if (requestMs > 0) requestTimer = setTimeout(expire, requestMs);
