@@ -29,11 +29,12 @@ trap cleanup EXIT
 freeport() { "$NODE" -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
 BACKEND=$(freeport); NGINX_PROXY=$(freeport); HAPROXY_PORT=$(freeport); CADDY_PORT=$(freeport)
 SY_UNDICI=$(freeport); SY_HTTPPROXY=$(freeport); BARE_HP=$(freeport); BARE_UNDICI=$(freeport)
+NGINX_2=$(freeport); SY_WORKERS=$(freeport)
 
 # The backend: its own nginx process answering a small body, never the bottleneck.
-nginx_conf() { # name server-block
+nginx_conf() { # name server-block [workers]
   cat > "$RUN/$1.conf" <<CONF
-worker_processes 1;
+worker_processes ${3:-1};
 daemon off;
 pid $RUN/$1.pid;
 error_log $RUN/$1.error.log warn;
@@ -48,6 +49,7 @@ CONF
 }
 nginx_conf backend "server { listen 127.0.0.1:$BACKEND; keepalive_requests 100000; location / { return 200 \"hello\\n\"; } }"
 nginx_conf proxy "server { listen 127.0.0.1:$NGINX_PROXY; keepalive_requests 100000; location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }"
+nginx_conf proxy2 "server { listen 127.0.0.1:$NGINX_2; keepalive_requests 100000; location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }" 2
 
 cat > "$RUN/haproxy.cfg" <<CONF
 global
@@ -82,9 +84,10 @@ XDG_DATA_HOME="$RUN" XDG_CONFIG_HOME="$RUN" caddy run --config "$RUN/Caddyfile" 
 "$NODE" bench/bare-http-proxy.mjs "$BARE_HP" "http://127.0.0.1:$BACKEND" & PIDS+=($!)
 "$NODE" bench/bare-undici.mjs "$BARE_UNDICI" "http://127.0.0.1:$BACKEND" & PIDS+=($!)
 
-switchyard() { # name port forwarder
+switchyard() { # name port forwarder [workers]
   mkdir -p "$RUN/$1/dyn"
   cat > "$RUN/$1/switchyard.yaml" <<CONF
+workers: ${4:-1}
 entryPoints:
   web: { address: "127.0.0.1:$2" }
 providers:
@@ -103,13 +106,16 @@ CONF
 }
 switchyard sy-undici "$SY_UNDICI" undici
 switchyard sy-http-proxy "$SY_HTTPPROXY" http-proxy
+switchyard sy-workers "$SY_WORKERS" undici 2
 
 TARGETS=(
   "nginx-1-worker $NGINX_PROXY"
+  "nginx-2-workers $NGINX_2"
   "haproxy-1-thread $HAPROXY_PORT"
   "caddy $CADDY_PORT"
   "switchyard-undici $SY_UNDICI"
   "switchyard-http-proxy $SY_HTTPPROXY"
+  "switchyard-workers-2 $SY_WORKERS"
   "bare-undici $BARE_UNDICI"
   "bare-http-proxy-3 $BARE_HP"
 )
@@ -130,8 +136,8 @@ measure() { # connections duration url -> "rps p50ms p99ms"
 
 echo "# $(date -u +%F) node $("$NODE" --version), $(nproc) cores, $("$NGINX" -v 2>&1 | sed 's/.*: //'), $("$HAPROXY" -v | head -1 | awk '{print "haproxy " $3}'), caddy $(caddy version | awk '{print $1}'), wrk -t1 -c$CONNECTIONS -d${DURATION}s, $ROUNDS rounds"
 echo
-echo "| round | proxy | requests/s | p50 ms | p99 ms | / nginx | / caddy | p99 / nginx p99 |"
-echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| round | proxy | requests/s | p50 ms | p99 ms | / nginx | / nginx 2 workers | / caddy | p99 / nginx p99 |"
+echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for round in $(seq 1 "$ROUNDS"); do
   declare -A rps=() p50=() p99=()
   for target in "${TARGETS[@]}"; do
@@ -141,8 +147,8 @@ for round in $(seq 1 "$ROUNDS"); do
   done
   for target in "${TARGETS[@]}"; do
     set -- $target
-    awk -v r="$round" -v n="$1" -v a="${rps[$1]}" -v b="${p50[$1]}" -v c="${p99[$1]}" -v ng="${rps[nginx-1-worker]}" -v cd="${rps[caddy]}" -v np="${p99[nginx-1-worker]}" \
-      'BEGIN { printf "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f |\n", r, n, a, b, c, a / ng, a / cd, c / np }'
+    awk -v r="$round" -v n="$1" -v a="${rps[$1]}" -v b="${p50[$1]}" -v c="${p99[$1]}" -v ng="${rps[nginx-1-worker]}" -v n2="${rps[nginx-2-workers]}" -v cd="${rps[caddy]}" -v np="${p99[nginx-1-worker]}" \
+      'BEGIN { printf "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |\n", r, n, a, b, c, a / ng, a / n2, a / cd, c / np }'
   done
 done
 

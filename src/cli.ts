@@ -9,6 +9,9 @@ import { takePidFileFlag, upgradeCommand } from './upgrade/command.js';
 import { removePidFile, writePidFile } from './upgrade/pid-file.js';
 import { onUpgradeSignal } from './upgrade/signal.js';
 import { reportFailed, reportReady, startedByUpgrade, takeOverListeners } from './upgrade/take-over.js';
+import cluster from 'node:cluster';
+import { runWorkerMode } from './workers/run.js';
+import { runWorker } from './workers/worker.js';
 
 const USAGE = `Usage:
   switchyard [--configFile=FILE] [--key.path=value ...]   run the gateway
@@ -56,6 +59,9 @@ async function run(fullArgv: string[], env: Record<string, string | undefined>, 
     return 1;
   }
   const log = createLogger(loaded.config.log);
+  // Worker mode (src/workers/): the forked workers re-run this command and load the same static configuration.
+  if (loaded.config.workers > 1 && cluster.isWorker) return runWorker({ config: loaded.config, baseDir: staticBaseDir(loaded.file, cwd), log });
+  if (loaded.config.workers > 1) return runWorkerMode({ config: loaded.config, baseDir: staticBaseDir(loaded.file, cwd), log, pidFile, banner: `switchyard ${version()}` });
   let gateway;
   try {
     gateway = await startGateway({ config: loaded.config, baseDir: staticBaseDir(loaded.file, cwd), log, ...(byUpgrade ? { takeOver: takeOverListeners } : {}) });

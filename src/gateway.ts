@@ -5,7 +5,7 @@ import type { ServersTransportConfig } from './config/dynamic-schema.js';
 import { createEntryPoint, type EntryPoint, type TableLease } from './entrypoint/entry-point.js';
 import { startInternalServer } from './internal/internal-server.js';
 import { createForwarder } from './proxy/forward.js';
-import { createConfigWatcher, type AppliedConfiguration } from './provider/watcher.js';
+import { createConfigWatcher, type AppliedConfiguration, type ConfigWatcher } from './provider/watcher.js';
 import type { Provider } from './provider/provider.js';
 import type { Service } from './services/service.js';
 import type { MiddlewareRegistry } from './middleware/registry.js';
@@ -20,7 +20,7 @@ import { syError } from './errors.js';
 import { pingRouter } from './internal/ping-router.js';
 import { reportElementErrors } from './runtime/report-errors.js';
 import type { GatewayView } from './gateway-view.js';
-import { createObservability } from './observability/index.js';
+import { createObservability, type MetricsHook } from './observability/index.js';
 import { createApi } from './api/index.js';
 import { combineObservers, type RequestObserver } from './observability/observer.js';
 import { createTlsManager } from './tls/create-tls-manager.js';
@@ -44,6 +44,16 @@ export interface GatewayOptions {
   observers?: RequestObserver[];
   /** Set in a process started by an upgrade: take the listening sockets over instead of binding (src/upgrade/). */
   takeOver?: TakeOver;
+  /** Worker mode (src/workers/): `control` serves only the internal entry point, `data` only the public ones, with no providers or ACME of its own. */
+  role?: 'control' | 'data';
+  /** Replaces the provider watcher (a worker applies the control process's merged configurations as they come). */
+  createWatcher?: (onConfiguration: (applied: AppliedConfiguration) => Promise<void>) => ConfigWatcher;
+  /** An extra condition for readiness (the control process: every worker applied its first configuration). */
+  readyGate?: () => boolean;
+  /** Called with every configuration put in service, in order (the control process sends it on to its workers). */
+  onApplied?: (applied: AppliedConfiguration) => void;
+  /** Sees the Prometheus metrics once; a returned scrape replaces the local one (the control process aggregates its workers). */
+  metricsHook?: MetricsHook;
 }
 
 /** A running gateway. */
@@ -89,7 +99,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   let internalServices: Record<string, Service> = {};
   const ping = config.ping;
   const internalRouters = ping && ping.entryPoint !== INTERNAL_ENTRY_POINT && !ping.manualRouting ? [pingRouter(ping.entryPoint, ping.terminatingStatusCode, () => terminating)] : [];
-  const acme = Object.keys(config.certificatesResolvers).length ? createAcme({ config, baseDir: options.baseDir, log }) : undefined;
+  const role = options.role;
+  const acme = role !== 'data' && Object.keys(config.certificatesResolvers).length ? createAcme({ config, baseDir: options.baseDir, log }) : undefined;
   internalRouters.push(...(acme?.internalRouters() ?? []));
   if (acme) {
     tls.manager.registerSource(acme.source);
@@ -123,6 +134,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     tls.manager.commit(preparedTls);
     current = { table, active: 0, generation };
     events.emit('applied', { version: applied.version, table, applied, previous: previous?.table });
+    options.onApplied?.(applied);
     acme?.apply(applied.config);
     if (previous) {
       previous.retired = true;
@@ -130,26 +142,29 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }
   };
 
-  const providers = [...createProviders(config, providerTypes, options.baseDir, log, registry), ...(options.extraProviders ?? [])];
-  const watcher = createConfigWatcher({ providers, middlewares: registry, throttleMs: config.providers.providersThrottleDuration, log, onConfiguration: apply });
+  const providers = [...(role === 'data' ? [] : createProviders(config, providerTypes, options.baseDir, log, registry)), ...(options.extraProviders ?? [])];
+  const watcher = options.createWatcher
+    ? options.createWatcher(apply)
+    : createConfigWatcher({ providers, middlewares: registry, throttleMs: config.providers.providersThrottleDuration, log, onConfiguration: apply });
+  const readyGate = options.readyGate ?? (() => true);
   const view: GatewayView = {
     config,
     table: () => current?.table,
     version: () => current?.table.version ?? 0,
-    ready: () => watcher.ready() && current !== undefined,
+    ready: () => watcher.ready() && current !== undefined && readyGate(),
     providerStates: () => watcher.providerStates(),
     events,
     startedAt: new Date().toISOString(),
     certificates: () => describeCertificates(tls.manager.certificates()),
   };
-  const observability = createObservability(view, log);
+  const observability = createObservability(view, log, options.metricsHook ? { metricsHook: options.metricsHook } : {});
   const api = config.api ? createApi(view, log) : undefined;
   internalServices = { ...api?.services, ...observability.services };
   // Metrics on a public entry point become the internal prometheus@internal router.
   internalRouters.push(...observability.routers);
   const observer = combineObservers([...observability.observers, ...(options.observers ?? [])], (error) => log.warn({ err: error }, 'request observer failed'));
 
-  const entryPoints: EntryPoint[] = servedEntryPoints(config).map((ep) =>
+  const entryPoints: EntryPoint[] = (role === 'control' ? [] : servedEntryPoints(config)).map((ep) =>
     createEntryPoint({
       name: ep.name,
       address: ep.address,
@@ -163,6 +178,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       keepAliveMaxTime: ep.transport.keepAliveMaxTime,
       request: ep.http,
       readHeaderTimeout: ep.transport.respondingTimeouts.readHeaderTimeout,
+      bodyIdleTimeout: ep.transport.respondingTimeouts.bodyIdleTimeout,
       current: () => current,
       tls: tls.manager,
       ...(observer ? { observer } : {}),
@@ -176,7 +192,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // Stored certificates are loaded before any entry point listens, so they are served at once (#7869).
   await acme?.start();
   if (!options.takeOver) for (const ep of entryPoints) await ep.listen();
-  const internalEp = config.entryPoints[INTERNAL_ENTRY_POINT];
+  const internalEp = role === 'data' ? undefined : config.entryPoints[INTERNAL_ENTRY_POINT];
   const internal = internalEp
     ? await startInternalServer({
         address: internalEp.address,

@@ -76,9 +76,14 @@ function translateResponse(res: ServerResponse, type: GrpcWebType, cors: Outgoin
       if (grpc) {
         headers['content-type'] = `application/grpc-web${type.text ? '-text' : ''}${type.suffix}`;
         delete headers['content-length'];
-        // A Trailers-Only answer carries the call's status and trailing metadata in its head: they go in the trailer frame too.
+        // A Trailers-Only answer carries the call's status and trailing metadata in its head: they move to the
+        // trailer frame (clients such as connect merge head and trailer metadata, so a copy would show twice).
         if (headers['grpc-status'] !== undefined) {
-          for (const [name, value] of Object.entries(head.headers)) if (!NOT_METADATA.has(name) && value !== undefined) trailers[name] = value;
+          for (const [name, value] of Object.entries(head.headers)) {
+            if (NOT_METADATA.has(name) || value === undefined || name.startsWith('access-control-')) continue;
+            trailers[name] = value;
+            delete headers[name];
+          }
         }
       }
       sink.writeHead({ ...head, headers });

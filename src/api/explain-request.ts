@@ -2,10 +2,17 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { canonicalHost, type MatchRequest } from '../rules/compile.js';
 import { normalizeRequestTarget, splitAbsoluteForm } from '../routing/normalize-path.js';
 import { BadRequest } from './pagination.js';
+import { DEFAULT_REQUEST_POLICY, pathOptions, type RequestPolicy } from '../entrypoint/request-policy.js';
 
 /** The described request as routing sees it, plus whether it arrives over TLS. */
 export interface DescribedRequest extends MatchRequest {
   tls: boolean;
+}
+
+/** What an entry point answers itself, before routing, when its request policy refuses the path. */
+export interface Refusal {
+  status: number;
+  reason: string;
 }
 
 /** Query parameters as fastify parses them: a repeated parameter is an array. */
@@ -14,9 +21,10 @@ export type RawQuery = Record<string, string | string[] | undefined>;
 /**
  * Builds the request `/api/explain` routes from `method`, `url`, `header` (repeatable `Name:Value`),
  * `clientIP` and `tls`. An absolute URL gives the host and, by its scheme, TLS; an origin-form URL
- * takes the host from a `Host` header. The path is normalised exactly as an entry point does.
+ * takes the host from a `Host` header. The path is normalised as an entry point with `policy` does;
+ * a target that no policy accepts (broken percent-encoding, a fragment) is a bad explain request.
  */
-export function describeRequest(query: RawQuery): DescribedRequest {
+export function describeRequest(query: RawQuery, policy: RequestPolicy = DEFAULT_REQUEST_POLICY): DescribedRequest {
   const url = one(query, 'url');
   if (!url) throw new BadRequest('invalid request: url is required');
   const headers: IncomingHttpHeaders = {};
@@ -36,7 +44,8 @@ export function describeRequest(query: RawQuery): DescribedRequest {
     target = absolute.pathAndQuery;
     tls = /^https:/i.test(url);
   }
-  const normalised = normalizeRequestTarget(target);
+  const own = normalizeRequestTarget(target, pathOptions(policy));
+  const normalised = 'error' in own ? normalizeRequestTarget(target, pathOptions(LENIENT)) : own;
   if ('error' in normalised) throw new BadRequest(`invalid request: url: ${normalised.error}`);
   const host = Array.isArray(headers.host) ? headers.host[0] : headers.host;
   return {
@@ -50,6 +59,24 @@ export function describeRequest(query: RawQuery): DescribedRequest {
     tls,
   };
 }
+
+/**
+ * The request as the entry point with `policy` sees it: its path normalised per that entry point's
+ * `encodedCharacters` and `sanitizePath`, or the 400 the entry point answers before any router runs.
+ */
+export function describeOn(query: RawQuery, policy: RequestPolicy = DEFAULT_REQUEST_POLICY): DescribedRequest | Refusal {
+  const url = one(query, 'url') ?? '';
+  const absolute = splitAbsoluteForm(url);
+  const normalised = normalizeRequestTarget(absolute ? absolute.pathAndQuery : url, pathOptions(policy));
+  if ('error' in normalised) return { status: 400, reason: normalised.error };
+  return { ...describeRequest(query, policy), path: normalised.path, query: normalised.query };
+}
+
+// Every encoded character allowed: what is still refused is refused by every entry point.
+const LENIENT: RequestPolicy = {
+  ...DEFAULT_REQUEST_POLICY,
+  encodedCharacters: Object.fromEntries(Object.keys(DEFAULT_REQUEST_POLICY.encodedCharacters).map((k) => [k, true])) as unknown as RequestPolicy['encodedCharacters'],
+};
 
 function one(query: RawQuery, key: string): string | undefined {
   const value = query[key];

@@ -5,7 +5,7 @@ import { failedMatchers } from '../rules/explain.js';
 import type { RoutingTable } from '../routing/table.js';
 import type { RouterStatus } from '../runtime/status.js';
 import { providerOf, resolveRef } from '../runtime/names.js';
-import type { DescribedRequest } from './explain-request.js';
+import type { DescribedRequest, Refusal } from './explain-request.js';
 import { effectivePriority } from './representation.js';
 
 /** One router that could have taken the request, in evaluation order. */
@@ -40,8 +40,13 @@ export interface ChainStep {
 /** What routing does with the request on one entry point. */
 export interface EntryPointExplanation {
   entryPoint: string;
-  /** The router that takes the request, or null (404). */
+  /** The router that takes the request, or null (404, or refused). */
   router: string | null;
+  /** Set when the entry point's request policy answers the request itself (400), before any router. */
+  refused?: Refusal;
+  /** The path and query as this entry point normalises them (its `encodedCharacters` and `sanitizePath`). */
+  path?: string;
+  query?: string;
   candidates: Candidate[];
   chain: ChainStep[];
   service: { name: string; type?: string; status?: string; serverStatus?: Record<string, 'UP' | 'DOWN'> } | null;
@@ -56,7 +61,9 @@ export function routedEntryPoints(view: GatewayView): string[] {
 }
 
 /** Runs the live routing table on a described request for one entry point and says why each router did or did not take it. */
-export function explainOn(view: GatewayView, table: RoutingTable, entryPoint: string, req: DescribedRequest): EntryPointExplanation {
+export function explainOn(view: GatewayView, table: RoutingTable, entryPoint: string, described: DescribedRequest | Refusal): EntryPointExplanation {
+  if ('status' in described) return { entryPoint, router: null, refused: described, candidates: [], chain: [], service: null };
+  const req = described;
   const defaults = view.config.defaultEntryPoints.filter((ep) => ep !== INTERNAL_ENTRY_POINT);
   const routers = Object.values(table.status.routers).filter((r) => attachedTo(r, defaults).includes(entryPoint));
   const ordered = routers
@@ -70,7 +77,7 @@ export function explainOn(view: GatewayView, table: RoutingTable, entryPoint: st
     candidates.unshift({ name: winner, rule: '', priority: 0, priorityStr: '0', status: 'enabled', eligible: true, matched: true, reasons: [], internal: true });
   }
   const chosen = winner ? table.status.routers[winner] : undefined;
-  return { entryPoint, router: winner, candidates, ...(chosen ? path(view, table, chosen, entryPoint) : { chain: [], service: null }) };
+  return { entryPoint, router: winner, path: req.path, query: req.query, candidates, ...(chosen ? path(view, table, chosen, entryPoint) : { chain: [], service: null }) };
 }
 
 function attachedTo(router: RouterStatus, defaults: string[]): string[] {

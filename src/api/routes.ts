@@ -5,7 +5,7 @@ import { filterCertificates, filterMiddlewares, filterRouters, filterServices, t
 import { BadRequest, paginate } from './pagination.js';
 import { middlewares, overview, rawData, routers, services, versionInfo } from './views.js';
 import type { EventStreams } from './events.js';
-import { describeRequest, type RawQuery } from './explain-request.js';
+import { describeOn, describeRequest, type RawQuery } from './explain-request.js';
 import { explainOn, routedEntryPoints } from './explain.js';
 
 /** What the API routes read from. */
@@ -80,15 +80,17 @@ export function registerApiRoutes(app: FastifyInstance, prefix: string, deps: Ap
   });
   get('/explain', (req, reply) => {
     const query = req.query as RawQuery;
-    const request = describeRequest(query);
     const wanted = typeof query.entryPoint === 'string' && query.entryPoint ? query.entryPoint : undefined;
+    // Each entry point normalises the path with its own request policy, as it would on the wire.
+    const policyOf = (ep: string) => view.config.entryPoints[ep]?.http;
+    const request = describeRequest(query, wanted ? policyOf(wanted) : undefined);
     const known = routedEntryPoints(view);
     if (wanted && !known.includes(wanted)) return reply.code(404).send({ message: `entry point not found: ${wanted}` });
     const table = view.table();
     return {
       request,
       version: view.version(),
-      entryPoints: table ? (wanted ? [wanted] : known).map((ep) => explainOn(view, table, ep, request)) : [],
+      entryPoints: table ? (wanted ? [wanted] : known).map((ep) => explainOn(view, table, ep, describeOn(query, policyOf(ep)))) : [],
     };
   });
 }

@@ -49,7 +49,7 @@ export const StickySchema = Strict({ cookie: Type.Optional(StickyCookieSchema) }
 export const HealthCheckSchema = Strict({
   path: Type.Optional(Type.String({ description: 'Path probed on each server.' })),
   scheme: Type.Optional(Type.String({ description: 'Scheme of the probe. Default: the server\'s.' })),
-  mode: Type.Optional(Type.Union([Type.Literal('http'), Type.Literal('grpc')])),
+  mode: Type.Optional(Type.Union([Type.Literal('http'), Type.Literal('grpc')], { description: '`http` (default) requests `path`; `grpc` calls grpc.health.v1.Health/Check, UP when SERVING.' })),
   hostname: Type.Optional(Type.String({ description: 'Host header of the probe.' })),
   port: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'Port probed instead of the server\'s.' })),
   interval: Type.Optional(Duration('Time between probes. Default 30s.')),

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { parseDuration } from '../duration.js';
 import type { EntryPointInput, StaticConfigInput } from './static-schema.js';
 import { DEFAULT_REQUEST_POLICY } from '../entrypoint/request-policy.js';
@@ -57,6 +58,8 @@ function entryPoint(name: string, input: EntryPointInput, implicit: boolean): En
         idleTimeout: ms(timeouts?.idleTimeout, '180s'),
         // Slowloris guard even when readTimeout is 0 (long uploads, Traefik #10654): headers never get more than 60s by default.
         readHeaderTimeout: timeouts?.readHeaderTimeout !== undefined ? ms(timeouts.readHeaderTimeout, '60s') : Math.min(ms(timeouts?.readTimeout, '60s') || 60_000, 60_000),
+        // A body that stops arriving is cut even when readTimeout is 0 (CVE-2024-28869); progress, however slow, resets it.
+        bodyIdleTimeout: ms(timeouts?.bodyIdleTimeout, '60s'),
       },
       keepAliveMaxRequests: input.transport?.keepAliveMaxRequests ?? 0,
       keepAliveMaxTime: ms(input.transport?.keepAliveMaxTime, '0s'),
@@ -145,6 +148,7 @@ export function resolveStaticConfig(raw: StaticConfigInput): StaticConfig {
     },
     ...(raw.forwarder && { forwarder: raw.forwarder }),
     certificatesResolvers: raw.certificatesResolvers ?? {},
+    workers: raw.workers === 'auto' ? availableParallelism() : Number(raw.workers ?? 1),
     global: { checkNewVersion: raw.global?.checkNewVersion ?? true, sendAnonymousUsage: raw.global?.sendAnonymousUsage ?? false },
     input: raw,
   };

@@ -55,6 +55,7 @@ export const EntryPointSchema = Strict({
           writeTimeout: Opt(Duration()),
           idleTimeout: Opt(Duration()),
           readHeaderTimeout: Opt(Duration('Time to receive the request line and headers (default: readTimeout, at most 60s); a Switchyard extension against slowloris that leaves bodies to readTimeout.')),
+          bodyIdleTimeout: Opt(Duration('Longest pause in a request body before the request is answered 408 and closed (default 60s, 0s: none); a Switchyard extension that bounds a stalled body even with readTimeout 0s (CVE-2024-28869).')),
         }),
       ),
       keepAliveMaxRequests: Opt(Type.Integer({ minimum: 0 })),
@@ -155,6 +156,12 @@ export function buildStaticSchema(extraProviders: Record<string, TSchema> = {}) 
       }),
     ),
     certificatesResolvers: Opt(NamedMap(CertificateResolverSchema)),
+    workers: Opt(
+      // The string form lets `--workers=2` and SWITCHYARD_WORKERS=2 through, since flags arrive as text for a union.
+      Type.Union([Type.Integer({ minimum: 1 }), Type.String({ pattern: '^(auto|[1-9][0-9]*)$' })], {
+        description: 'Data-plane processes serving the public entry points (default 1: one process does everything); `auto` is one per core (a Switchyard extension).',
+      }),
+    ),
     global: Opt(Strict({ checkNewVersion: Opt(Type.Boolean()), sendAnonymousUsage: Opt(Type.Boolean()) })),
   });
 }

@@ -27,8 +27,8 @@ export interface EntryPointConfig {
   forwardedHeaders: { trustedIPs: string[]; insecure: boolean; connection: string[] };
   transport: {
     lifeCycle: { requestAcceptGraceTimeout: number; graceTimeOut: number };
-    /** `readHeaderTimeout` (a Switchyard extension) bounds the request line and headers only. */
-    respondingTimeouts: { readTimeout: number; writeTimeout: number; idleTimeout: number; readHeaderTimeout: number };
+    /** `readHeaderTimeout` and `bodyIdleTimeout` (Switchyard extensions) bound the header section and each pause in the body. */
+    respondingTimeouts: { readTimeout: number; writeTimeout: number; idleTimeout: number; readHeaderTimeout: number; bodyIdleTimeout: number };
     keepAliveMaxRequests: number;
     keepAliveMaxTime: number;
   };
@@ -106,6 +106,8 @@ export interface StaticConfig {
   /** As written; src/acme/resolver-config.ts applies the ACME defaults. */
   certificatesResolvers: Record<string, CertificateResolverInput>;
   global: { checkNewVersion: boolean; sendAnonymousUsage: boolean };
+  /** Data-plane worker processes (`auto` resolved to the core count); 1 runs everything in one process. */
+  workers: number;
   /** The validated input as the user wrote it (durations verbatim), for the API to show. */
   input: StaticConfigInput;
 }

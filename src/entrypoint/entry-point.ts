@@ -1,6 +1,6 @@
 import http, { ServerResponse, type IncomingMessage } from 'node:http';
 import net, { type Socket } from 'node:net';
-import type { Http2SecureServer } from 'node:http2';
+import type { Http2SecureServer, Http2Server } from 'node:http2';
 import type { Duplex } from 'node:stream';
 import { once } from 'node:events';
 import { setContext } from '../http/context.js';
@@ -14,10 +14,12 @@ import { parseAddress } from './listen-address.js';
 import type { TlsManager } from '../tls/tls-manager.js';
 import type { BuiltTlsOptions } from '../tls/tls-options.js';
 import { peekConnection } from '../tls/client-hello.js';
-import { createSecureServers, type SecureServers } from './secure-servers.js';
+import { createSecureServers, http2Limits, type SecureServers } from './secure-servers.js';
+import { createCleartextHttp2, prefaceState, readUntilKnown } from './h2c-server.js';
 import { adaptHttp2Request } from './http2-compat.js';
 import { trackIdleConnections } from '../upgrade/idle-connections.js';
 import { DEFAULT_REQUEST_POLICY, type RequestPolicy } from './request-policy.js';
+import { watchBodyIdle } from './body-idle.js';
 
 /** A routing table plus the count of requests still running on it (so it is closed only once drained). */
 export interface TableLease {
@@ -50,6 +52,8 @@ export interface EntryPointOptions {
   request?: RequestPolicy;
   /** Time for the request line and headers (ms); defaults to readTimeout capped at 60s. */
   readHeaderTimeout?: number;
+  /** Longest wait for the next bytes of a request body (ms, 0: none); see body-idle.ts. */
+  bodyIdleTimeout?: number;
 }
 
 /** A listening entry point. */
@@ -132,6 +136,7 @@ export function createEntryPoint(options: EntryPointOptions): EntryPoint {
     });
     if (!lease || !route) return notFound(req, res);
     if (options.writeTimeout > 0) res.setTimeout(options.writeTimeout, () => res.destroy());
+    if (options.bodyIdleTimeout && !upgrade) watchBodyIdle(req, res, options.bodyIdleTimeout, () => reject(res, 408, 'the request body stopped arriving'));
     inflight++;
     lease.active++;
     let done = false;
@@ -158,7 +163,7 @@ export function createEntryPoint(options: EntryPointOptions): EntryPoint {
   };
 
   // The same handlers serve plain HTTP and, per TLS option set, HTTPS (HTTP/1.1 upgrades included).
-  const attach = (target: http.Server | Http2SecureServer, handshake?: BuiltTlsOptions): void => {
+  const attach = (target: http.Server | Http2Server | Http2SecureServer, handshake?: BuiltTlsOptions): void => {
     const on = target.on.bind(target) as (event: string, listener: (...args: never[]) => void) => void;
     on('request', (req: IncomingMessage, res: ServerResponse) => dispatch(req, res, undefined, handshake));
     on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -185,7 +190,13 @@ export function createEntryPoint(options: EntryPointOptions): EntryPoint {
   };
   attach(server);
   const idle = trackIdleConnections(server);
-  if (options.tls) secure = createSecureServers(options.tls, attach, { readTimeout: options.readTimeout, idleTimeout: options.idleTimeout });
+  // h2c with prior knowledge on the same port: gRPC clients without TLS (RFC 9113 §3.3).
+  const h2c = createCleartextHttp2(http2Limits({ maxHeaderBytes: policy.maxHeaderBytes, maxHeaderCount: policy.maxHeaderCount }));
+  attach(h2c.server);
+  if (options.tls) {
+    const limits = { readTimeout: options.readTimeout, idleTimeout: options.idleTimeout, headersTimeout, maxHeaderBytes: policy.maxHeaderBytes, maxHeaderCount: policy.maxHeaderCount };
+    secure = createSecureServers(options.tls, attach, limits);
+  }
 
   const peekTimeout = options.readTimeout > 0 ? Math.min(options.readTimeout, 60_000) : 60_000;
   const raw = new Set<Socket>();
@@ -194,26 +205,23 @@ export function createEntryPoint(options: EntryPointOptions): EntryPoint {
     socket.once('close', () => raw.delete(socket));
     options.observer?.onConnection?.(name, socket);
     socket.on('error', () => socket.destroy());
-    if (!secure) {
-      server.emit('connection', socket);
-      socket.resume();
-      return;
-    }
-    peekConnection(socket, peekTimeout).then(
-      ({ bytes, tls, hello }) => {
-        if (tls) {
+    // The first chunk tells TLS (0x16, when served), the h2c preface ("PRI "), or HTTP/1 (anything else).
+    peekConnection(socket, secure ? peekTimeout : headersTimeout)
+      .then(async ({ bytes, tls, hello }) => {
+        if (tls && secure) {
           // TLSSocket reads what is buffered on the socket first.
           socket.unshift(bytes);
-          secure!.accept(socket, hello);
+          secure.accept(socket, hello);
           return;
         }
+        bytes = await readUntilKnown(socket, bytes, headersTimeout);
+        if (prefaceState(bytes) === 'h2c') return h2c.accept(socket, bytes);
         // The HTTP parser reads from the socket's handle, not its buffer: replay the bytes to it.
         server.emit('connection', socket);
         socket.emit('data', bytes);
         socket.resume();
-      },
-      () => socket.destroy(),
-    );
+      })
+      .catch(() => socket.destroy());
     socket.resume();
   });
 
@@ -240,6 +248,7 @@ export function createEntryPoint(options: EntryPointOptions): EntryPoint {
       const closed = new Promise<void>((resolve) => listener.close(() => resolve()));
       if (shutdownOptions.gentle) {
         secure?.drain();
+        h2c.drain();
         const deadline = Date.now() + graceMs;
         const idleGrace = Math.min(1000, graceMs / 2);
         while ((inflight > 0 || idle.open() > 0 || upgraded.size > 0) && Date.now() < deadline) {
@@ -250,6 +259,7 @@ export function createEntryPoint(options: EntryPointOptions): EntryPoint {
       server.close();
       server.closeIdleConnections();
       secure?.drain();
+      h2c.drain();
       const deadline = Date.now() + graceMs;
       while (inflight > 0 && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 25));

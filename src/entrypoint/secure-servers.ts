@@ -8,6 +8,16 @@ import type { ClientHello } from '../tls/client-hello.js';
 /** Attaches the entry point's request, upgrade and connect handlers to a server, for one TLS option set. */
 export type AttachHandlers = (server: Http2SecureServer, handshake: BuiltTlsOptions) => void;
 
+/** The entry point's timeouts (ms) and header limits, applied to HTTPS as to plain HTTP. */
+export interface SecureLimits {
+  readTimeout: number;
+  idleTimeout: number;
+  /** Time for the request line and headers (HTTP/1.1 over TLS), as on plain connections. */
+  headersTimeout: number;
+  maxHeaderBytes: number;
+  maxHeaderCount: number;
+}
+
 /** The HTTPS side of an entry point: one HTTP/2 + HTTP/1.1 server per TLS option set in use. */
 export interface SecureServers {
   /** Hands a TLS connection (its peeked bytes unshifted) to the server of the options its SNI selects. */
@@ -22,7 +32,7 @@ export interface SecureServers {
  * Creates the per-option-set servers lazily: Node fixes client-certificate and ALPN policy per
  * server, so each option set gets its own, picked from the ClientHello's SNI before the handshake.
  */
-export function createSecureServers(manager: TlsManager, attach: AttachHandlers, timeouts: { readTimeout: number; idleTimeout: number }): SecureServers {
+export function createSecureServers(manager: TlsManager, attach: AttachHandlers, limits: SecureLimits): SecureServers {
   const servers = new Map<string, { server: Http2SecureServer; fallback: string | undefined }>();
   const sockets = new Set<Socket>();
   const sessions = new Set<ServerHttp2Session>();
@@ -46,6 +56,7 @@ export function createSecureServers(manager: TlsManager, attach: AttachHandlers,
       allowHTTP1: true,
       ...(fallback ? { cert: fallback.cert, key: fallback.key } : {}),
       ...manager.serverOptions(options),
+      ...http2Limits(limits),
       // acme-tls/1 handshakes never reach here (see accept); HTTP cannot be served over it.
       ALPNProtocols: options.alpnProtocols.filter((p) => p !== 'acme-tls/1'),
       requestCert,
@@ -68,12 +79,17 @@ export function createSecureServers(manager: TlsManager, attach: AttachHandlers,
     });
     server.on('tlsClientError', (_error, socket) => socket.destroy());
     attach(server, options);
-    // HTTP/1.1 over TLS gets the entry point's timeouts; Node starts enforcing them on 'listening',
-    // which a server fed connections by hand never emits on its own.
+    // HTTP/1.1 over TLS gets the entry point's timeouts and header limits (Node's HTTP/1 parser reads
+    // them from the server); Node starts enforcing timeouts on 'listening', which a server fed
+    // connections by hand never emits on its own.
     Object.assign(server, {
-      requestTimeout: timeouts.readTimeout,
-      headersTimeout: timeouts.readTimeout > 0 ? Math.min(timeouts.readTimeout, 60_000) : 60_000,
-      keepAliveTimeout: timeouts.idleTimeout,
+      requestTimeout: limits.readTimeout,
+      headersTimeout: limits.headersTimeout,
+      keepAliveTimeout: limits.idleTimeout,
+      connectionsCheckingInterval: checkingInterval(limits.headersTimeout),
+      maxHeaderSize: limits.maxHeaderBytes,
+      // One more than the limit: Node silently drops lines past it, prepareRequest answers 431 instead.
+      maxHeadersCount: limits.maxHeaderCount + 1,
     });
     server.emit('listening');
     servers.set(options.key, { server, fallback: fallback?.cert });
@@ -106,5 +122,26 @@ export function createSecureServers(manager: TlsManager, attach: AttachHandlers,
       for (const { server } of servers.values()) server.close();
       servers.clear();
     },
+  };
+}
+
+/** How often Node checks a server's header and request timers: a quarter of the header timeout, so it fires within 125% (Node's default is 30s). */
+export function checkingInterval(headersTimeout: number): number {
+  return Math.max(250, Math.min(30_000, Math.floor(headersTimeout / 4)));
+}
+
+/**
+ * HTTP/2 header limits from the entry point's: a header block past them resets the stream
+ * (ENHANCE_YOUR_CALM) before any handler runs; within them prepareRequest answers 431 exactly as
+ * on HTTP/1.1. SETTINGS_MAX_HEADER_LIST_SIZE counts 32 bytes per field on top (RFC 9113 §6.5.2),
+ * and the pair count includes up to five pseudo-headers.
+ */
+export function http2Limits(limits: Pick<SecureLimits, 'maxHeaderBytes' | 'maxHeaderCount'>): { maxHeaderListPairs: number; maxSessionMemory: number; settings: { maxHeaderListSize: number } } {
+  const pairs = limits.maxHeaderCount + 6;
+  return {
+    maxHeaderListPairs: pairs,
+    // Node's default is 10 MB per session; a few header blocks at the limit must fit.
+    maxSessionMemory: Math.max(10, Math.ceil((4 * limits.maxHeaderBytes) / 2 ** 20)),
+    settings: { maxHeaderListSize: Math.min(2 ** 32 - 1, limits.maxHeaderBytes + 32 * pairs) },
   };
 }

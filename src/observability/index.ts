@@ -4,7 +4,8 @@ import type { GatewayView } from '../gateway-view.js';
 import { reopenLogFile, type Logger } from '../log.js';
 import { createAccessLog } from './access-log/access-log.js';
 import { observeExchange, type ExchangeStart, type FinishedExchange } from './exchange.js';
-import { prometheusRouter, prometheusService } from './metrics/metrics-endpoint.js';
+import { prometheusRouter, prometheusService, type Scrape } from './metrics/metrics-endpoint.js';
+import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import { createPrometheusMetrics } from './metrics/prometheus.js';
 import type { CompiledRouter } from '../routing/table.js';
 import type { Service } from '../services/service.js';
@@ -32,7 +33,11 @@ export interface Observability {
 /** Test and embedding knobs: how long finished spans wait before export. */
 export interface ObservabilityOptions {
   traceScheduleDelayMs?: number;
+  metricsHook?: MetricsHook;
 }
+
+/** Sees a gateway's Prometheus metrics (scrape text and JSON); a returned scrape serves /metrics instead (worker mode aggregates). */
+export type MetricsHook = (metrics: { scrape: Scrape; json: () => Promise<MetricObjectWithValues<MetricValue<string>>[]> }) => Scrape | undefined;
 
 /** Builds metrics, access logs and tracing from the static configuration (none configured: nothing). */
 export function createObservability(view: GatewayView, log: Logger, options: ObservabilityOptions = {}): Observability {
@@ -74,7 +79,8 @@ export function createObservability(view: GatewayView, log: Logger, options: Obs
   }
 
   const settings = config.metrics.prometheus;
-  const scrape = () => prometheus!.scrape();
+  const local: Scrape = () => prometheus!.scrape();
+  const scrape = (prometheus && options.metricsHook?.({ scrape: local, json: () => prometheus.json() })) || local;
   const onInternal = settings?.entryPoint === INTERNAL_ENTRY_POINT;
   return {
     observers,

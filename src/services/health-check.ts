@@ -1,4 +1,5 @@
-import { Agent, interceptors, request, type Dispatcher } from 'undici';
+import { Agent, H2CClient, interceptors, request, type Dispatcher } from 'undici';
+import { grpcHealthProbe } from './grpc-health-probe.js';
 import type { HealthCheckConfig } from '../config/dynamic-schema.js';
 import { parseDuration } from '../duration.js';
 import type { Logger } from '../log.js';
@@ -29,8 +30,8 @@ export interface HealthCheckerOptions {
 
 /** Validates the options a checker would use and returns them in milliseconds; throws a clear Error. */
 export function resolveHealthCheck(config: HealthCheckConfig): { interval: number; unhealthyInterval: number; timeout: number } {
-  if (config.mode === 'grpc') throw new Error('healthCheck.mode grpc is not supported yet');
-  if (!config.path) throw new Error('healthCheck.path is required');
+  // The gRPC health protocol has a fixed method: no path to ask for (as in Traefik).
+  if (config.mode !== 'grpc' && !config.path) throw new Error('healthCheck.path is required');
   const interval = parseDuration(config.interval ?? '30s');
   const unhealthyInterval = config.unhealthyInterval === undefined ? interval : parseDuration(config.unhealthyInterval);
   const timeout = parseDuration(config.timeout ?? '5s');
@@ -42,15 +43,17 @@ export function resolveHealthCheck(config: HealthCheckConfig): { interval: numbe
 
 /** Builds the probe URL: the server's origin with scheme, port and path (with query) from the config. */
 export function probeUrl(server: string, config: HealthCheckConfig): string {
-  const url = new URL(server);
-  // An h2c server is probed over HTTP/1.1 (the probe client has no cleartext HTTP/2); `scheme` can override.
-  if (url.protocol === 'h2c:') url.protocol = 'http:';
-  if (config.scheme) url.protocol = `${config.scheme}:`;
+  const serverScheme = server.slice(0, server.indexOf(':')).toLowerCase();
+  const scheme = (config.scheme ?? serverScheme).toLowerCase();
+  // WHATWG URLs cannot switch between h2c (not a special scheme) and http(s): an h2c URL is edited as http.
+  const url = new URL(serverScheme === 'h2c' ? `http${server.slice(3)}` : server);
+  url.protocol = scheme === 'h2c' ? 'http:' : `${scheme}:`;
   if (config.port) url.port = String(config.port);
   const target = new URL(config.path ?? '/', 'http://placeholder');
   url.pathname = target.pathname;
   url.search = target.search;
-  return url.toString();
+  // An h2c server stays h2c (probed over cleartext HTTP/2 with prior knowledge); `scheme` can override.
+  return scheme === 'h2c' ? `h2c:${url.toString().slice('http:'.length)}` : url.toString();
 }
 
 /**
@@ -63,10 +66,14 @@ export function createHealthChecker(options: HealthCheckerOptions): HealthChecke
   const { config, log, memory, serviceName } = options;
   const { interval, unhealthyInterval, timeout } = resolveHealthCheck(config);
   const tls = options.transport.httpsAgent.options;
-  const agent = new Agent({
-    connect: { rejectUnauthorized: tls.rejectUnauthorized ?? true, servername: tls.servername, ca: tls.ca, cert: tls.cert, key: tls.key },
-  });
-  const dispatcher: Dispatcher = config.followRedirects === false ? agent : agent.compose(interceptors.redirect({ maxRedirections: 10 }));
+  const connectTls = { rejectUnauthorized: tls.rejectUnauthorized ?? true, servername: tls.servername, ca: tls.ca, cert: tls.cert, key: tls.key };
+  const agent = new Agent({ connect: connectTls });
+  // grpc-js and other gRPC servers refuse HTTP/1.1: h2c servers get HTTP/2 with prior knowledge.
+  const h2cAgent = new Agent({ factory: (origin, opts) => new H2CClient(origin, opts) });
+  const follow = (base: Agent): Dispatcher => (config.followRedirects === false ? base : base.compose(interceptors.redirect({ maxRedirections: 10 })));
+  const dispatcher = follow(agent);
+  const h2cDispatcher = follow(h2cAgent);
+  const grpcMetadata = Object.fromEntries(Object.entries(config.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]).filter(([k]) => k !== 'host' && k !== 'connection'));
   const headers: Record<string, string> = { ...config.headers, ...(config.hostname ? { host: config.hostname } : {}) };
   const method = (config.method ?? 'GET').toUpperCase();
   const status = new Map<string, ServerHealth>(options.servers.map((url) => [url, memory.get(url) ?? 'UP']));
@@ -98,10 +105,19 @@ export function createHealthChecker(options: HealthCheckerOptions): HealthChecke
     inFlight.add(abort);
     const timer = setTimeout(() => abort.abort(new Error(`timed out after ${timeout} ms`)), timeout);
     try {
-      const res = await request(probeUrl(url, config), { method, headers, dispatcher, signal: abort.signal });
-      await res.body.dump();
-      const ok = config.status ? res.statusCode === config.status : res.statusCode >= 200 && res.statusCode < 400;
-      if (!disposed) set(url, ok ? 'UP' : 'DOWN', `status ${res.statusCode}`);
+      const probed = probeUrl(url, config);
+      const h2c = probed.startsWith('h2c:');
+      // Parsed as http: (see probeUrl); the h2c flag picks the dispatcher.
+      const target = new URL(h2c ? `http:${probed.slice(4)}` : probed);
+      if (config.mode === 'grpc') {
+        await grpcHealthProbe({ url: target, tls: connectTls, authority: config.hostname, metadata: grpcMetadata, timeoutMs: timeout, signal: abort.signal });
+        if (!disposed) set(url, 'UP', 'SERVING');
+      } else {
+        const res = await request(target, { method, headers, dispatcher: h2c ? h2cDispatcher : dispatcher, signal: abort.signal });
+        await res.body.dump();
+        const ok = config.status ? res.statusCode === config.status : res.statusCode >= 200 && res.statusCode < 400;
+        if (!disposed) set(url, ok ? 'UP' : 'DOWN', `status ${res.statusCode}`);
+      }
     } catch (error) {
       const reason = abort.signal.aborted ? String((abort.signal.reason as Error)?.message) : String((error as Error).message);
       if (!disposed) set(url, 'DOWN', reason);
@@ -130,7 +146,7 @@ export function createHealthChecker(options: HealthCheckerOptions): HealthChecke
       for (const abort of inFlight) abort.abort(new Error('health checker disposed'));
       listeners.clear();
       // destroy, not close: a probe still in flight must not hold up the table swap that disposes us.
-      await agent.destroy();
+      await Promise.all([agent.destroy(), h2cAgent.destroy()]);
     },
   };
 }

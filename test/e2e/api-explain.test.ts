@@ -151,3 +151,42 @@ t.test('a router the gateway adds itself is shown first when it takes the reques
   );
   t.same([web.chain, web.service], [[], null], 'an internal router has no chain or service to show');
 });
+
+t.test("a named entry point's request policy decides what routing sees, as on the wire", async (t) => {
+  const policed = await startTestGateway({
+    static: {
+      api: { insecure: true },
+      entryPoints: {
+        strict: { address: '127.0.0.1:0' },
+        lenient: { address: '127.0.0.1:0', http: { encodedCharacters: { allowEncodedSlash: true }, sanitizePath: false } },
+      },
+    },
+    dynamic: { 'files.yaml': { http: { routers: { files: { rule: 'PathPrefix(`/files`)', service: 's' } }, services: { s: { loadBalancer: { servers: [] } } } } } },
+  });
+  t.teardown(() => policed.close());
+  const ask = async (query: string) => getJson(policed, `/api/explain?${query}`);
+  const cases: Array<[string, string, string, { router: string | null; path?: string; refused?: { status: number; reason: string } }]> = [
+    ['an encoded slash is refused where it is not allowed', 'strict', 'http://a.test/files/a%2Fb', { router: null, refused: { status: 400, reason: 'encoded slash in path' } }],
+    ['an encoded slash is routed, kept encoded, where it is allowed', 'lenient', 'http://a.test/files/a%2Fb', { router: 'files@file', path: '/files/a%2Fb' }],
+    ['dot segments are removed with sanitizePath', 'strict', 'http://a.test/files/x/../y', { router: 'files@file', path: '/files/y' }],
+    ['dot segments are refused without sanitizePath', 'lenient', 'http://a.test/files/x/../y', { router: null, refused: { status: 400, reason: 'dot segment in path (sanitizePath is off)' } }],
+  ];
+  for (const [name, entryPoint, url, expected] of cases) {
+    const answer = await ask(`entryPoint=${entryPoint}&url=${encodeURIComponent(url)}`);
+    t.equal(answer.status, 200, name);
+    const result = on(answer.body, entryPoint);
+    t.equal(result.router, expected.router, name);
+    if (expected.path) t.equal(result.path, expected.path, name);
+    t.same(result.refused, expected.refused, name);
+    if (expected.refused) t.same([result.candidates, result.chain, result.service], [[], [], null], `${name}: no router is consulted`);
+  }
+  const both = await ask(`url=${encodeURIComponent('http://a.test/files/a%2Fb')}`);
+  t.equal(both.status, 200, 'without entryPoint, a path one entry point refuses is still explained');
+  t.same(
+    ['lenient', 'strict'].map((ep) => [ep, on(both.body, ep).router, on(both.body, ep).refused?.status]),
+    [
+      ['lenient', 'files@file', undefined],
+      ['strict', null, 400],
+    ],
+  );
+});

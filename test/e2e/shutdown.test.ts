@@ -63,6 +63,46 @@ t.test('SIGTERM drains in-flight requests and exits 0', async (t) => {
   t.match(gw.output(), /listening/, 'it had announced its entry points');
 });
 
+// A report had a gateway close its listeners on SIGTERM but never exit, its file provider's watcher
+// still open on a folder deleted just before. The process must exit on its own (bin/switchyard.js
+// sets exitCode and lets the event loop drain), whichever comes first.
+t.test('SIGTERM right before or after the file provider folder is deleted still exits 0', async (t) => {
+  for (const order of ['delete, then SIGTERM', 'SIGTERM, then delete', 'delete, restart attempt, then SIGTERM'] as const) {
+    await t.test(order, async (t) => {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-gone-'));
+      const [web, internal] = [await freePort(), await freePort()];
+      await mkdir(path.join(dir, 'dyn'));
+      await writeFile(
+        path.join(dir, 'switchyard.yaml'),
+        stringify({
+          entryPoints: { web: { address: `127.0.0.1:${web}` }, switchyard: { address: `127.0.0.1:${internal}` } },
+          ping: {},
+          providers: { providersThrottleDuration: 0, file: { directory: 'dyn', watch: true } },
+        }),
+      );
+      await writeFile(path.join(dir, 'dyn', 'app.yaml'), stringify({ http: { services: { app: { loadBalancer: { servers: [{ url: 'http://127.0.0.1:9' }] } } } } }));
+      const gw = spawnGateway(['--configFile=switchyard.yaml'], dir);
+      t.teardown(async () => {
+        gw.child.kill('SIGKILL');
+        await rm(dir, { recursive: true, force: true });
+      });
+      await waitForStatus(`http://127.0.0.1:${internal}/ready`, 200);
+      const removeFolder = () => rm(path.join(dir, 'dyn'), { recursive: true, force: true });
+      if (order === 'SIGTERM, then delete') {
+        gw.child.kill('SIGTERM');
+        await removeFolder();
+      } else {
+        await removeFolder();
+        // The provider restarts its watch after a 500 ms backoff once it sees the folder gone.
+        if (order === 'delete, restart attempt, then SIGTERM') await new Promise((r) => setTimeout(r, 1500));
+        gw.child.kill('SIGTERM');
+      }
+      const exited = await Promise.race([gw.exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 20_000))]);
+      t.equal(exited, 0, `the process exited 0 (${order})`);
+    });
+  }
+});
+
 t.test('the validate command exits 1 and names the problem', async (t) => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-validate-bin-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));

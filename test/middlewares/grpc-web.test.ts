@@ -1,10 +1,44 @@
 import t from 'tap';
 import { startTestGateway } from '../helpers/gateway-harness.js';
 import { startGreeter } from '../fixtures/grpc/greeter.js';
+import { create, createFileRegistry, type DescService } from '@bufbuild/protobuf';
+import { FileDescriptorProtoSchema, FieldDescriptorProto_Type as FieldType } from '@bufbuild/protobuf/wkt';
+import { Code, ConnectError, createClient } from '@connectrpc/connect';
+import { createGrpcWebTransport } from '@connectrpc/connect-node';
 import { createBase64Decoder, parseGrpcWebType, trailerFrame } from '../../middlewares/grpc-web/codec.js';
 
-// gRPC-Web requests framed by hand per the gRPC-Web protocol (no Node client library is installed):
-// length-prefixed messages, protobuf encoded by hand (HelloRequest/HelloReply have only small fields).
+// gRPC-Web requests framed by hand per the gRPC-Web protocol (length-prefixed messages, protobuf encoded
+// by hand: HelloRequest/HelloReply have only small fields), then the same calls from connect-node's client.
+
+/** greeter.proto as a runtime descriptor, so connect needs no generated code. */
+function greeterDescriptor(): DescService {
+  const scalar = (name: string, number: number, type: FieldType, jsonName: string) => ({ name, number, type, label: 1, jsonName });
+  const message = (name: string) => `.switchyard.test.${name}`;
+  const file = create(FileDescriptorProtoSchema, {
+    name: 'greeter.proto',
+    package: 'switchyard.test',
+    syntax: 'proto3',
+    messageType: [
+      {
+        name: 'HelloRequest',
+        field: [scalar('name', 1, FieldType.STRING, 'name'), scalar('count', 2, FieldType.INT32, 'count'), scalar('delay_ms', 3, FieldType.INT32, 'delayMs'), scalar('fail_code', 4, FieldType.INT32, 'failCode')],
+      },
+      { name: 'HelloReply', field: [scalar('message', 1, FieldType.STRING, 'message'), scalar('seen', 2, FieldType.STRING, 'seen')] },
+    ],
+    service: [
+      {
+        name: 'Greeter',
+        method: [
+          { name: 'SayHello', inputType: message('HelloRequest'), outputType: message('HelloReply') },
+          { name: 'CountUp', inputType: message('HelloRequest'), outputType: message('HelloReply'), serverStreaming: true },
+        ],
+      },
+    ],
+  });
+  const service = createFileRegistry(file, () => undefined).getService('switchyard.test.Greeter');
+  if (!service) throw new Error('Greeter missing from the descriptor');
+  return service;
+}
 
 function field(no: number, value: string | number): Buffer {
   if (typeof value === 'number') return Buffer.from([(no << 3) | 0, value]);
@@ -139,6 +173,37 @@ t.test('grpcWeb translates gRPC-Web calls from an HTTP/1.1 client to a gRPC serv
     t.match(response.headers.get('access-control-expose-headers'), /grpc-status/);
     const other = await call('/switchyard.test.Greeter/SayHello', frame(helloRequest('c')), { origin: 'https://evil.test' });
     t.equal(other.response.headers.get('access-control-allow-origin'), null, 'another origin gets none');
+  });
+
+  await t.test('calls from connect-node\'s gRPC-Web client', async (t) => {
+    // Untyped descriptor: the client's methods and messages are known only at run time.
+    const client = createClient(greeterDescriptor(), createGrpcWebTransport({ baseUrl: gw.url(''), httpVersion: '1.1' })) as unknown as {
+      sayHello(request: Record<string, unknown>): Promise<{ message: string }>;
+      countUp(request: Record<string, unknown>, options?: { onTrailer?: (trailers: Headers) => void }): AsyncIterable<{ message: string }>;
+    };
+
+    await t.test('a unary call gets its reply', async (t) => {
+      const reply = await client.sayHello({ name: 'connect' });
+      t.equal(reply.message, 'hello connect');
+    });
+
+    await t.test('a server-streaming call gets every message and the trailing metadata', async (t) => {
+      const messages: string[] = [];
+      let trailer: Headers | undefined;
+      for await (const reply of client.countUp({ name: 'c', count: 4 }, { onTrailer: (h) => (trailer = h) })) messages.push(reply.message);
+      t.same(messages, ['c 1', 'c 2', 'c 3', 'c 4']);
+      t.equal(trailer?.get('x-count'), '4');
+    });
+
+    await t.test('an error status is a ConnectError with its code, message and metadata', async (t) => {
+      const error = await client.sayHello({ name: 'x', failCode: 5 }).then(
+        () => undefined,
+        (e: unknown) => ConnectError.from(e),
+      );
+      t.equal(error?.code, Code.NotFound);
+      t.equal(error?.rawMessage, 'failed with code 5');
+      t.equal(error?.metadata.get('x-detail'), 'custom-trailer');
+    });
   });
 
   const preflights: Array<[string, string, number]> = [

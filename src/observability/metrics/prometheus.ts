@@ -3,7 +3,7 @@ import type { TLSSocket } from 'node:tls';
 import type { StaticConfig } from '../../config/static-types.js';
 import type { GatewayView } from '../../gateway-view.js';
 import type { ExchangeStart, FinishedExchange } from '../exchange.js';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 import { StaleSeries, type Labels, type SeriesOwner } from './stale-series.js';
 
 /** `metrics.prometheus`, defaulted. */
@@ -27,6 +27,8 @@ export interface PrometheusMetrics {
   onApplied(): void;
   /** The exposition text; series of elements gone from the configuration are dropped after it. */
   scrape(): Promise<{ contentType: string; body: string }>;
+  /** The registry as JSON, for the control process of worker mode to aggregate. */
+  json(): Promise<MetricObjectWithValues<MetricValue<string>>[]>;
 }
 
 /** One level (entry point, router or service) of request metrics: counters, duration histogram, byte counters. */
@@ -145,6 +147,7 @@ export function createPrometheusMetrics(options: PrometheusOptions): PrometheusM
       stale.sweep({ routers: new Set(Object.keys(status?.routers ?? {})), services: new Set(Object.keys(status?.services ?? {})) });
       return { contentType: registry.contentType, body };
     },
+    json: () => registry.getMetricsAsJSON(),
   };
 }
 

@@ -17,7 +17,7 @@ export const targetCases: EdgeCase[] = [
   { name: 'an HTTP/2.0 version on an HTTP/1 line is refused', source: 'RFC 9112 §2.3; security reference §2.2', raw: req(['GET /public HTTP/2.0', H]), expect: { status: 505 } },
   { name: 'HTTP/1.2 is refused', source: 'RFC 9112 §2.3; Node llhttp', raw: req(['GET /public HTTP/1.2', H]), expect: { status: 400 } },
   { name: 'a lower-case version is refused', source: 'RFC 9112 §2.3 (HTTP-name is case-sensitive)', raw: req(['GET /public http/1.1', H]), expect: { status: 400 } },
-  { name: 'the HTTP/2 preface on an HTTP/1 port is refused', source: 'RFC 9113 §3.4; security reference §2.1', raw: 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', expect: { status: 400 } },
+  // The HTTP/2 preface opens h2c with prior knowledge (RFC 9113 §3.3): test/e2e/grpc.test.ts covers it.
   { name: 'a lower-case method is refused', source: 'RFC 9110 §9.1 (methods are case-sensitive); Node llhttp', raw: req(['get /public HTTP/1.1', H]), expect: { status: 400 } },
   { name: 'an unknown method is refused', source: 'Node llhttp fixed method table (security reference §2.1)', raw: req(['FOO /public HTTP/1.1', H]), expect: { status: 400 } },
   { name: 'CONNECT is refused', source: 'security reference §2.2; GHSA-3ccp-42pg-hgv6', raw: req(['CONNECT a.test:443 HTTP/1.1', 'Host: a.test:443']), expect: { status: 405 } },

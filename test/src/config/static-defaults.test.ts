@@ -25,7 +25,7 @@ t.test('entry point defaults follow Traefik, with durations in milliseconds', as
   const { entryPoints } = resolveStaticConfig({ entryPoints: { web: { address: '127.0.0.1:8000', http: { redirections: { entryPoint: { to: 'websecure' } }, tls: {} } }, websecure: { address: ':443' } } });
   const web = entryPoints.web!;
   t.same({ host: web.host, port: web.port, protocol: web.protocol, asDefault: web.asDefault }, { host: '127.0.0.1', port: 8000, protocol: 'tcp', asDefault: false });
-  t.same(web.transport, { lifeCycle: { requestAcceptGraceTimeout: 0, graceTimeOut: 10_000 }, respondingTimeouts: { readTimeout: 60_000, writeTimeout: 0, idleTimeout: 180_000, readHeaderTimeout: 60_000 }, keepAliveMaxRequests: 0, keepAliveMaxTime: 0 });
+  t.same(web.transport, { lifeCycle: { requestAcceptGraceTimeout: 0, graceTimeOut: 10_000 }, respondingTimeouts: { readTimeout: 60_000, writeTimeout: 0, idleTimeout: 180_000, readHeaderTimeout: 60_000, bodyIdleTimeout: 60_000 }, keepAliveMaxRequests: 0, keepAliveMaxTime: 0 });
   t.same(web.http.redirections, { entryPoint: { to: 'websecure', scheme: 'https', permanent: true, priority: Number.MAX_SAFE_INTEGER - 1 } });
   t.same(web.http.tls, { options: undefined, certResolver: undefined, domains: [] });
   t.same(web.forwardedHeaders, { trustedIPs: [], insecure: false, connection: [] });

@@ -48,7 +48,7 @@ t.test('YAML anchors and merge keys work', async (t) => {
   const text = 'entryPoints:\n  a:\n    address: ":1"\n    transport:\n      respondingTimeouts: &t\n        readTimeout: 5s\n  b:\n    address: ":2"\n    transport:\n      respondingTimeouts:\n        <<: *t\n        idleTimeout: 1s\n';
   const cwd = await tempDir({ 'switchyard.yaml': text });
   const { config } = await loadStaticConfig({ argv: [], env: {}, cwd, searchDirs: ['.'] });
-  t.same(config.entryPoints.b?.transport.respondingTimeouts, { readTimeout: 5000, writeTimeout: 0, idleTimeout: 1000, readHeaderTimeout: 5000 });
+  t.same(config.entryPoints.b?.transport.respondingTimeouts, { readTimeout: 5000, writeTimeout: 0, idleTimeout: 1000, readHeaderTimeout: 5000, bodyIdleTimeout: 60_000 });
 });
 
 t.test('file keys are matched case-insensitively, as Traefik does', async (t) => {

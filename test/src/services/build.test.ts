@@ -10,7 +10,6 @@ const invalid: Array<[string, ServiceConfig, string]> = [
     { loadBalancer: { servers: [] }, failover: { service: 'a', fallback: 'b' } },
     'a service must define exactly one of loadBalancer, weighted, mirroring, failover or highestRandomWeight, not loadBalancer and failover',
   ],
-  ['a gRPC health check is not supported yet', { loadBalancer: { servers: [{ url: 'http://127.0.0.1:1' }], healthCheck: { path: '/', mode: 'grpc' } } }, 'healthCheck.mode grpc is not supported yet'],
   ['a health check needs a path', { loadBalancer: { servers: [{ url: 'http://127.0.0.1:1' }], healthCheck: { interval: '1s' } } }, 'healthCheck.path is required'],
   ['a zero health-check interval is rejected', { loadBalancer: { servers: [], healthCheck: { path: '/', interval: '0s' } } }, 'healthCheck.interval must be positive'],
   ['a server URL must parse', { loadBalancer: { servers: [{ url: 'not a url' }] } }, 'loadBalancer.servers[0].url "not a url" is not a valid URL'],

@@ -1,0 +1,148 @@
+import cluster, { type Worker } from 'node:cluster';
+import { AggregatorRegistry, type MetricObjectWithValues, type MetricValue } from 'prom-client';
+import type { StaticConfig } from '../config/static-types.js';
+import { startGateway, type Gateway } from '../gateway.js';
+import type { Logger } from '../log.js';
+import type { MetricsHook } from '../observability/index.js';
+import type { AppliedConfiguration } from '../provider/watcher.js';
+import { servedEntryPoints } from '../gateway-entry-points.js';
+import { isMessage, type AppliedMessage, type MetricsResponse, type ToWorker } from './protocol.js';
+
+/** What the control process needs. */
+export interface PrimaryOptions {
+  config: StaticConfig;
+  baseDir: string;
+  log: Logger;
+}
+
+/** The running control process of worker mode. */
+export interface Primary {
+  gateway: Gateway;
+  /** Pids of the live workers. */
+  workers(): number[];
+  /** Drains every worker and the control process's own gateway; resolves once all workers exited. */
+  shutdown(): Promise<void>;
+}
+
+interface Slot {
+  worker: Worker;
+  hello: boolean;
+  applied: number;
+  startedAt: number;
+}
+
+type MetricJson = MetricObjectWithValues<MetricValue<string>>;
+// A worker dying this soon after its start is re-forked after a pause, so a crash loop does not spin.
+const QUICK_DEATH_MS = 5_000;
+const METRICS_TIMEOUT_MS = 5_000;
+
+/**
+ * Starts worker mode's control process: providers, validation, ACME and the internal entry point run
+ * here; `config.workers` forked data-plane processes share the public listening sockets (the kernel
+ * spreads accepts: SCHED_NONE) and get every applied configuration over IPC.
+ */
+export async function startPrimary(options: PrimaryOptions): Promise<Primary> {
+  const { config, log } = options;
+  // ACME certificates and challenge answers live in the control process and are not sent to workers yet: refuse rather than serve without them.
+  if (Object.keys(config.certificatesResolvers).length > 0) throw new Error('workers: certificatesResolvers (ACME) are not supported in worker mode yet; set workers: 1');
+  const slots = new Map<number, Slot>();
+  let latest: AppliedConfiguration | undefined;
+  let stopping = false;
+  let metricsId = 0;
+  const metricsWaiters = new Map<number, { pending: Set<number>; results: MetricJson[][]; done: () => void }>();
+
+  // Must be set before the first fork: round-robin would funnel every connection through this process.
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
+  // Structured clone keeps configurations exactly as applied (JSON would turn undefined and -0 around).
+  cluster.setupPrimary({ serialization: 'advanced' });
+
+  const send = (slot: Slot, message: ToWorker) => {
+    if (slot.worker.isConnected()) slot.worker.send(message);
+  };
+  const fork = () => {
+    const worker = cluster.fork();
+    const slot: Slot = { worker, hello: false, applied: 0, startedAt: Date.now() };
+    slots.set(worker.id, slot);
+    worker.on('message', (message: unknown) => {
+      if (isMessage(message, 'switchyard:hello')) {
+        slot.hello = true;
+        if (stopping) return send(slot, { type: 'switchyard:shutdown' });
+        if (latest) send(slot, { type: 'switchyard:configuration', applied: latest });
+      } else if (isMessage<AppliedMessage>(message, 'switchyard:applied')) {
+        slot.applied = Math.max(slot.applied, message.version);
+      } else if (isMessage<MetricsResponse>(message, 'switchyard:metrics-response')) {
+        const waiter = metricsWaiters.get(message.id);
+        if (!waiter || !waiter.pending.delete(worker.id)) return;
+        waiter.results.push(message.metrics as MetricJson[]);
+        if (waiter.pending.size === 0) waiter.done();
+      }
+    });
+    worker.on('exit', (code, signal) => {
+      slots.delete(worker.id);
+      for (const waiter of metricsWaiters.values()) if (waiter.pending.delete(worker.id) && waiter.pending.size === 0) waiter.done();
+      if (stopping) return;
+      log.warn({ worker: worker.process.pid, code, signal }, 'worker exited; starting another');
+      const quick = Date.now() - slot.startedAt < QUICK_DEATH_MS;
+      setTimeout(() => stopping || fork(), quick ? 1_000 : 0).unref();
+    });
+  };
+
+  const scrapeWorkers = async (): Promise<MetricJson[][]> => {
+    const id = ++metricsId;
+    const pending = new Set([...slots.values()].filter((s) => s.hello && s.worker.isConnected()).map((s) => s.worker.id));
+    const results: MetricJson[][] = [];
+    if (pending.size === 0) return results;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, METRICS_TIMEOUT_MS);
+      metricsWaiters.set(id, { pending, results, done: () => (clearTimeout(timer), resolve()) });
+      for (const workerId of pending) {
+        const slot = slots.get(workerId);
+        if (slot) send(slot, { type: 'switchyard:metrics', id });
+      }
+    });
+    metricsWaiters.delete(id);
+    return results;
+  };
+  const metricsHook: MetricsHook = () => async () => {
+    const registry = AggregatorRegistry.aggregate((await scrapeWorkers()).map((metrics) => metrics.map(aggregation)));
+    return { contentType: registry.contentType, body: await registry.metrics() };
+  };
+
+  const gateway = await startGateway({
+    config,
+    baseDir: options.baseDir,
+    log,
+    role: 'control',
+    metricsHook,
+    readyGate: () => slots.size >= config.workers && [...slots.values()].every((s) => s.applied > 0),
+    onApplied(applied) {
+      latest = applied;
+      for (const slot of slots.values()) if (slot.hello) send(slot, { type: 'switchyard:configuration', applied });
+    },
+  });
+  for (let i = 0; i < config.workers; i++) fork();
+  log.info({ workers: config.workers }, 'worker mode: control process started');
+
+  return {
+    gateway,
+    workers: () => [...slots.values()].map((s) => s.worker.process.pid!).filter((pid) => pid !== undefined),
+    async shutdown() {
+      stopping = true;
+      const live = [...slots.values()];
+      const exited = Promise.all(live.map((s) => (s.worker.isDead() ? undefined : new Promise((r) => s.worker.once('exit', r)))));
+      for (const slot of live) if (slot.hello) send(slot, { type: 'switchyard:shutdown' });
+      // A worker that never answered (stuck, or still starting) is killed once every drain deadline has passed.
+      const served = servedEntryPoints(config).map((ep) => ep.transport.lifeCycle);
+      const limit = Math.max(0, ...served.map((l) => l.requestAcceptGraceTimeout + l.graceTimeOut)) + 10_000;
+      const killer = setTimeout(() => live.forEach((s) => s.worker.isDead() || s.worker.process.kill('SIGKILL')), limit);
+      await Promise.all([gateway.shutdown(), exited]);
+      clearTimeout(killer);
+    },
+  };
+}
+
+// Values that are the same in every worker are not summed: a reload count or a timestamp taken N times is still one.
+function aggregation(metric: MetricJson): MetricJson {
+  const single = String(metric.type) === 'gauge' ? !metric.name.endsWith('_open_connections') : metric.name.endsWith('_config_reloads_total');
+  return single ? { ...metric, aggregator: 'max' } : metric;
+}
