@@ -3,6 +3,7 @@ import type { MiddlewareRegistry } from '../middleware/registry.js';
 import { compileSchema, formatErrors } from './ajv.js';
 import { DynamicTopSchema, RouterSchema, ServersTransportSchema, ServiceSchema, TlsSchema, type DynamicConfig } from './dynamic-schema.js';
 import { checkMiddleware, checkRouter, checkService } from './element-checks.js';
+import { isDeepFrozen } from './deep-frozen.js';
 
 /** Why one element (or the configuration's top level) was left out of a provider's snapshot. */
 export interface ElementError {
@@ -34,7 +35,9 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 
 // defineProperty keeps a `__proto__` name a plain key instead of reaching the prototype.
 function put(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  // Only that one name needs it; plain assignment is much cheaper for the 10,000 others (issue 8).
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
 
 // YAML's `compress:` (no value) means "with defaults", as Traefik users write it.
@@ -42,6 +45,29 @@ function withEmptyOptions(raw: unknown): unknown {
   if (!isObject(raw)) return raw;
   const keys = Object.keys(raw);
   return keys.length === 1 && raw[keys[0]!] === null ? { [keys[0]!]: {} } : raw;
+}
+
+interface Checked {
+  value: unknown;
+  lines: string[];
+}
+
+// Per registry and kind: a deep-frozen element (the watcher freezes snapshots, and an unchanged element keeps
+// its object from one snapshot to the next) is checked once; weak keys drop results with their elements.
+const memo = new WeakMap<MiddlewareRegistry, Map<Kind, WeakMap<object, Checked>>>();
+
+function checked(kind: Kind, raw: unknown, middlewares: MiddlewareRegistry, check: Check): Checked {
+  const frozen = isDeepFrozen(raw);
+  let byKind = frozen ? memo.get(middlewares) : undefined;
+  if (frozen && !byKind) memo.set(middlewares, (byKind = new Map()));
+  let results = byKind?.get(kind);
+  if (byKind && !results) byKind.set(kind, (results = new WeakMap()));
+  const known = results?.get(raw as object);
+  if (known) return known;
+  const value = kind === 'middleware' ? withEmptyOptions(raw) : raw;
+  const result = { value, lines: check(value, middlewares) };
+  results?.set(raw as object, result);
+  return result;
 }
 
 function schemaLines(schema: TSchema, value: unknown, prefix = ''): string[] {
@@ -85,8 +111,7 @@ export function validateDynamic(input: unknown, source: DynamicSource, middlewar
           report(kind, name, raw, ['name must not contain "@" (the provider qualifies names itself; use @ only in references)']);
           continue;
         }
-        const value = kind === 'middleware' ? withEmptyOptions(raw) : raw;
-        const lines = check(value, middlewares);
+        const { value, lines } = checked(kind, raw, middlewares, check);
         if (lines.length > 0) report(kind, name, raw, lines);
         else put(kept, name, value);
       }

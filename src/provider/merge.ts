@@ -46,8 +46,9 @@ export function mergeProviderConfigs(byProvider: Map<string, DynamicConfig>): Me
             errors.push({ kind, name, raw: element, message: `${kind} "${name}" from provider "${provider}": a name must not contain "@"` });
             continue;
           }
-          // defineProperty keeps a `__proto__` name a plain key.
-          Object.defineProperty((into[section] ??= {}), `${name}@${provider}`, { value: element, enumerable: true, writable: true, configurable: true });
+          // A qualified name always contains "@", so it is never `__proto__`: a plain assignment is safe here and
+          // several times cheaper than defineProperty over 10,000 elements (issue 8).
+          (into[section] ??= {})[`${name}@${provider}`] = element;
         }
       }
     }

@@ -4,6 +4,7 @@ import { validateDynamic, type ElementError } from '../config/validate-dynamic.j
 import type { Logger } from '../log.js';
 import type { MiddlewareRegistry } from '../middleware/registry.js';
 import { checkSnapshot, type CheckedSnapshot, type ValidateDynamic } from './boundary.js';
+import { deepFreeze, frozenCopy } from './deep-freeze.js';
 import { mergeProviderConfigs } from './merge.js';
 import type { Provider, ProviderState } from './provider.js';
 import { DEFAULT_RESTART_BACKOFF, runProvider, type RestartBackoff } from './provider-runner.js';
@@ -77,14 +78,16 @@ export function createConfigWatcher(options: ConfigWatcherOptions): ConfigWatche
 
   function receive(slot: Slot, value: unknown): void {
     slot.failure = undefined;
+    // Compared before copying: a repeated snapshot (the common case for polling providers) costs no copy.
+    if (slot.received !== undefined && isDeepStrictEqual(value, slot.received)) return;
     let raw: unknown;
     try {
-      // A private copy: a provider mutating its object later must not change what was compared or applied.
-      raw = structuredClone(value);
+      // A private, frozen copy: a provider mutating its object later must not change what was compared or
+      // applied, and being frozen it is shared downstream (merge, compile, API) without further copies.
+      raw = frozenCopy(value, slot.received);
     } catch (error) {
       return reject(slot, `snapshot cannot be copied: ${(error as Error).message}`);
     }
-    if (slot.received !== undefined && isDeepStrictEqual(raw, slot.received)) return;
     slot.received = raw;
     slot.throttle.push(raw);
   }
@@ -138,8 +141,8 @@ export function createConfigWatcher(options: ConfigWatcherOptions): ConfigWatche
     if (!last || !isDeepStrictEqual(next, last)) {
       version += 1;
       try {
-        // A copy: the caller may annotate what it gets, and that must not leak into the next comparison.
-        await options.onConfiguration(structuredClone({ version, ...next }));
+        // Frozen rather than copied (issue 8): nothing the caller does can leak into the next comparison.
+        await options.onConfiguration(deepFreeze({ version, ...next }));
       } catch (error) {
         // The caller keeps its previous table; the next change retries with a fresh merge.
         log.error({ err: error, version }, 'applying the dynamic configuration failed');

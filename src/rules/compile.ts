@@ -20,8 +20,30 @@ export interface CompiledRule {
   explain(req: MatchRequest): RuleExplanation;
 }
 
-/** Compiles a Traefik v3 HTTP rule; throws a RuleError naming what is wrong and where. */
+// Compiled rules are pure functions of their text, so a reload reuses the ones it already has (issue 8).
+// Two generations are kept: a rule unused for a whole generation is dropped, so the cache never outgrows
+// what the last configurations used (plus a cap for callers, like the route tester, that never rotate).
+const CACHE_CAP = 50_000;
+let current = new Map<string, CompiledRule>();
+let previous = new Map<string, CompiledRule>();
+
+/** Compiles a Traefik v3 HTTP rule; throws a RuleError naming what is wrong and where. Results are shared and frozen. */
 export function compileRule(rule: string): CompiledRule {
+  let compiled = current.get(rule);
+  if (compiled) return compiled;
+  compiled = previous.get(rule) ?? compileFresh(rule);
+  if (current.size >= CACHE_CAP) rotateRuleCache();
+  current.set(rule, compiled);
+  return compiled;
+}
+
+/** Starts a new cache generation: rules not compiled since the previous rotation are forgotten. */
+export function rotateRuleCache(): void {
+  previous = current;
+  current = new Map();
+}
+
+function compileFresh(rule: string): CompiledRule {
   let tree: RuleNode;
   let match: Matcher;
   try {
@@ -33,7 +55,9 @@ export function compileRule(rule: string): CompiledRule {
   }
   let explainer: ((req: MatchRequest) => RuleExplanation) | undefined;
   const explain = (req: MatchRequest): RuleExplanation => (explainer ??= createExplainer(rule))(req);
-  return { rule, match, hosts: hostOpen(tree) ? null : hostsOf(tree), explain };
+  const hosts = hostOpen(tree) ? null : hostsOf(tree);
+  if (hosts) Object.freeze(hosts);
+  return Object.freeze({ rule, match, hosts, explain });
 }
 
 /** The default priority of a router: the length of its rule, in bytes as Traefik's Go `len(rule)` counts. */

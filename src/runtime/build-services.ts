@@ -8,6 +8,8 @@ import { configHash, type StateStore } from './state-store.js';
 import { addError, type ServiceStatus } from './status.js';
 import { providerOf, resolveRef } from './names.js';
 import { buildChain, type MiddlewareBuildDeps } from './build-middlewares.js';
+import { openServiceMemo } from './service-memo.js';
+import { isDeepFrozen } from '../config/deep-frozen.js';
 
 /** What building services needs from the compile in progress. */
 export interface ServiceBuildDeps {
@@ -27,11 +29,30 @@ export function createServiceBuilder(deps: ServiceBuildDeps) {
   const built = new Map<string, Service>();
   const building: string[] = [];
 
+  // One hash per transport and table, not one per service using it (10,000 services share the default).
+  const transportKeys = new Map<string, string>();
   const transport = (ref: string | undefined, provider: string): Transport => {
     const name = ref ? resolveRef(ref, provider) : 'default@internal';
     const config = name === 'default@internal' ? deps.defaultTransport : deps.transports[name];
     if (!config) throw new Error(`serversTransport "${name}" does not exist`);
-    return deps.state.get(`transport:${name}:${configHash(config)}`, () => createTransport(config));
+    return deps.state.get(transportKey(name, config), () => createTransport(config));
+  };
+  const transportKey = (name: string, config: ServersTransportConfig): string => {
+    let key = transportKeys.get(name);
+    if (key === undefined) transportKeys.set(name, (key = `transport:${name}:${configHash(config)}`));
+    return key;
+  };
+  const memo = openServiceMemo(deps.state, deps.forwarder);
+  // What a reusable service's build depends on besides its name and configuration: its transport.
+  const contextOf = (config: ServiceConfig, provider: string): string | undefined => {
+    const lb = config.loadBalancer;
+    // Frozen means it came through the watcher and cannot change under the built service. Health checks and
+    // service middlewares tie a service to other state or elements, so those are always rebuilt.
+    if (!lb || !isDeepFrozen(config) || Object.keys(config).length !== 1 || lb.healthCheck || lb.passiveHealthCheck) return undefined;
+    const name = lb.serversTransport ? resolveRef(lb.serversTransport, provider) : 'default@internal';
+    const transportConfig = name === 'default@internal' ? deps.defaultTransport : deps.transports[name];
+    if (!transportConfig) return undefined;
+    return transportKey(name, transportConfig);
   };
 
   const get = (name: string, usedBy?: string): Service => {
@@ -48,14 +69,28 @@ export function createServiceBuilder(deps: ServiceBuildDeps) {
     try {
       const provider = providerOf(name);
       const config = deps.configs[name]!;
-      const service = buildService(config, {
-        name,
-        forwarder: deps.forwarder,
-        state: deps.state,
-        transport: (ref) => transport(ref, provider),
-        child: (ref) => get(resolveRef(ref, provider), name),
-        log: deps.log,
-      });
+      const context = contextOf(config, provider);
+      const reused = context === undefined ? undefined : memo.take(name, config, context);
+      if (reused) {
+        built.set(name, reused);
+        return reused;
+      }
+      const build = () =>
+        buildService(config, {
+          name,
+          forwarder: deps.forwarder,
+          state: deps.state,
+          transport: (ref) => transport(ref, provider),
+          child: (ref) => get(resolveRef(ref, provider), name),
+          log: deps.log,
+        });
+      if (context !== undefined) {
+        const { value, keys } = deps.state.record(build);
+        const remembered = memo.put(name, config, context, value, keys);
+        built.set(name, remembered);
+        return remembered;
+      }
+      const service = build();
       const wrapped = config.middlewares?.length
         ? withHandle(service, buildChain(deps.middlewares, config.middlewares, provider, service.handle, name))
         : service;
@@ -81,6 +116,7 @@ export function createServiceBuilder(deps: ServiceBuildDeps) {
           // the error is on the service's status already
         }
       }
+      memo.commit();
     },
   };
 }

@@ -6,7 +6,7 @@ import type { Service } from '../services/service.js';
 import type { Handler } from '../http/context.js';
 import { getContext } from '../http/context.js';
 import type { Logger } from '../log.js';
-import { compileRule, defaultPriority } from '../rules/compile.js';
+import { compileRule, defaultPriority, rotateRuleCache } from '../rules/compile.js';
 import { createRoutingTable, type CompiledRouter, type RoutingTable } from '../routing/table.js';
 import type { StateStore } from './state-store.js';
 import { addError, type RuntimeStatus } from './status.js';
@@ -105,6 +105,8 @@ export function compile(input: CompileInput, deps: CompileDeps): RoutingTable {
     }
   }
   services.buildAll();
+  // The rules this table uses stay cached for the next reload; older ones are dropped.
+  rotateRuleCache();
   for (const ep of input.entryPoints) {
     const redirect = redirectRouter(ep);
     if (redirect) compiled.push(redirect);

@@ -27,15 +27,40 @@ export class StateStore {
   readonly #entries = new Map<string, unknown>();
   readonly #live = new Map<number, Set<string>>();
   #current: Set<string> | undefined;
+  #recording: string[] | undefined;
   #next = 0;
 
   /** Returns the state under `key`, creating it on first use. */
   get<T>(key: string, create: () => T): T {
     this.#current?.add(key);
+    this.#recording?.push(key);
     if (this.#entries.has(key)) return this.#entries.get(key) as T;
     const value = create();
     this.#entries.set(key, value);
     return value;
+  }
+
+  /** Runs `build` and returns the keys it read, so a caller reusing what it built can claim them again with `touch`. */
+  record<T>(build: () => T): { value: T; keys: string[] } {
+    const outer = this.#recording;
+    const keys: string[] = [];
+    this.#recording = keys;
+    try {
+      return { value: build(), keys };
+    } finally {
+      this.#recording = outer;
+      outer?.push(...keys);
+    }
+  }
+
+  /** Claims `keys` for the current generation; false (claiming nothing) when any of them is gone. */
+  touch(keys: readonly string[]): boolean {
+    if (!keys.every((key) => this.#entries.has(key))) return false;
+    for (const key of keys) {
+      this.#current?.add(key);
+      this.#recording?.push(key);
+    }
+    return true;
   }
 
   /** Opens a generation: the keys read until the next `begin` belong to it. */

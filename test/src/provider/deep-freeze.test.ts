@@ -1,0 +1,77 @@
+import t from 'tap';
+import { deepFreeze, frozenCopy } from '../../../src/provider/deep-freeze.js';
+
+const snapshot = () => ({
+  http: {
+    routers: { a: { rule: 'Host(`a.test`)', service: 's', middlewares: ['m'] }, b: { rule: 'Path(`/b`)', service: 's' } },
+    services: { s: { loadBalancer: { servers: [{ url: 'http://127.0.0.1:1', weight: 0 }] } } },
+  },
+});
+
+t.test('a frozen copy equals the value, is frozen all the way down and shares nothing with it', async (t) => {
+  const value = snapshot();
+  const copy = frozenCopy(value);
+  t.strictSame(copy, value);
+  t.ok(Object.isFrozen(copy.http.routers.a.middlewares));
+  t.ok(Object.isFrozen(copy.http.services.s.loadBalancer.servers[0]));
+  value.http.routers.a.middlewares.push('later');
+  t.same(copy.http.routers.a.middlewares, ['m'], 'a later change by the provider does not reach the copy');
+});
+
+t.test('parts equal to the previous copy keep its objects, changed parts are new', async (t) => {
+  const first = frozenCopy(snapshot());
+  const next = snapshot();
+  next.http.routers.b.rule = 'Path(`/c`)';
+  const second = frozenCopy(next, first);
+  t.equal(second.http.routers.a, first.http.routers.a);
+  t.equal(second.http.services, first.http.services);
+  t.not(second.http.routers.b, first.http.routers.b);
+  t.not(second.http.routers, first.http.routers);
+  t.equal(second.http.routers.b.rule, 'Path(`/c`)');
+  t.equal(frozenCopy(snapshot(), first), first, 'an equal snapshot is the previous copy itself');
+});
+
+t.test('the same keys in another order are a new object, since iteration order shows', async (t) => {
+  const first = frozenCopy({ x: 1, y: 2 });
+  const second = frozenCopy({ y: 2, x: 1 }, first);
+  t.not(second, first);
+  t.same(Object.keys(second), ['y', 'x']);
+});
+
+const fallbacks: Array<[string, unknown]> = [
+  ['a date', { at: new Date(0) }],
+  ['a map', { m: new Map([['k', 1]]) }],
+  ['a sparse array', { list: [1, , 3] }],
+  ['a class instance', { v: new (class Point { x = 1 })() }],
+];
+for (const [name, value] of fallbacks) {
+  t.test(`${name} is copied as structuredClone copies it`, async (t) => {
+    const copy = frozenCopy(value);
+    t.strictSame(copy, structuredClone(value));
+    t.ok(Object.isFrozen(copy));
+  });
+}
+
+t.test('a cycle is copied as structuredClone copies it', async (t) => {
+  const value: Record<string, unknown> = { name: 'loop' };
+  value.self = value;
+  const copy = frozenCopy(value) as Record<string, unknown>;
+  t.equal(copy.self, copy);
+});
+
+t.test('a function throws as structuredClone does', async (t) => {
+  t.throws(() => frozenCopy({ f: () => 1 }));
+});
+
+t.test('a `__proto__` key stays a plain key', async (t) => {
+  const value = JSON.parse('{"__proto__": {"polluted": true}}') as Record<string, unknown>;
+  const copy = frozenCopy(value);
+  t.ok(Object.hasOwn(copy, '__proto__'));
+  t.equal(({} as Record<string, unknown>).polluted, undefined);
+  t.equal(Object.getPrototypeOf(copy), Object.prototype);
+});
+
+t.test('deepFreeze freezes nested objects and arrays', async (t) => {
+  const value = deepFreeze({ a: { b: [1, { c: 2 }] } });
+  t.ok(Object.isFrozen(value.a.b[1]));
+});

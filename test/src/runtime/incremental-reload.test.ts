@@ -1,0 +1,49 @@
+import t from 'tap';
+import { startTestGateway } from '../../helpers/gateway-harness.js';
+import { startBackend } from '../../helpers/backends.js';
+
+// Issue 8: a reload reuses what did not change, and what it drops still serves requests already on the old table.
+t.test('a reload reuses unchanged services, rebuilds changed ones and keeps serving through both', async (t) => {
+  const one = await startBackend((_req, res) => res.end('one'));
+  const two = await startBackend((_req, res) => res.end('two'));
+  const config = (second: string, extra: Record<string, unknown> = {}) => ({
+    http: {
+      routers: { a: { rule: 'Path(`/a`)', service: 'a' }, b: { rule: 'Path(`/b`)', service: 'b' }, ...extra },
+      services: { a: { loadBalancer: { servers: [{ url: one.url }] } }, b: { loadBalancer: { servers: [{ url: second }] } } },
+    },
+  });
+  const gw = await startTestGateway({ dynamic: { 'app.yaml': config(one.url) } });
+  t.teardown(async () => {
+    await gw.close();
+    await one.close();
+    await two.close();
+  });
+  const first = gw.gateway.table()!;
+  await gw.writeDynamic('app.yaml', config(two.url, { c: { rule: 'Path(`/c`)', service: 'a' } }));
+  const second = gw.gateway.table()!;
+  t.ok(second.version > first.version);
+  t.equal(second.services.get('a@file')!.handle, first.services.get('a@file')!.handle, 'the unchanged service is reused');
+  t.not(second.services.get('b@file')!.handle, first.services.get('b@file')!.handle, 'the changed service is rebuilt');
+  for (const [path, body] of [['/a', 'one'], ['/b', 'two'], ['/c', 'one']]) {
+    const res = await fetch(gw.url(path!));
+    t.equal(await res.text(), body, `${path} answers from its current service`);
+  }
+  t.equal(second.status.routers['c@file']?.status, 'enabled');
+  t.same(second.status.services['a@file']?.usedBy.sort(), ['a@file', 'c@file'], 'status is computed afresh for the new table');
+});
+
+t.test('an element that turns invalid is reported again although its earlier form was valid', async (t) => {
+  const backend = await startBackend((_req, res) => res.end('ok'));
+  const gw = await startTestGateway({
+    dynamic: { 'app.yaml': { http: { routers: { a: { rule: 'Path(`/a`)', service: 's' } }, services: { s: { loadBalancer: { servers: [{ url: backend.url }] } } } } } },
+  });
+  t.teardown(async () => {
+    await gw.close();
+    await backend.close();
+  });
+  await gw.writeDynamic('app.yaml', { http: { routers: { a: { rule: 'Path(`/a`)', service: 's', priority: 'high' } }, services: { s: { loadBalancer: { servers: [{ url: backend.url }] } } } } });
+  t.equal(gw.gateway.table()!.status.routers['a@file']?.status, 'disabled');
+  await gw.writeDynamic('app.yaml', { http: { routers: { a: { rule: 'Path(`/a`)', service: 's' } }, services: { s: { loadBalancer: { servers: [{ url: backend.url }] } } } } });
+  t.equal(gw.gateway.table()!.status.routers['a@file']?.status, 'enabled');
+  t.equal((await fetch(gw.url('/a'))).status, 200);
+});
