@@ -1,7 +1,7 @@
 import type { Logger } from '../../src/log.js';
 import type { Provider, ProviderSnapshot, ProviderState } from '../../src/provider/provider.js';
 import { consulGet, nextIndex, type ConsulTarget } from '../../src/provider/remote/consul-client.js';
-import { sleep } from '../../src/provider/remote/tls-agent.js';
+import { sleep } from '../../src/wait.js';
 import { buildCatalogConfig, type BuildOptions, type HealthEntry } from './build-config.js';
 
 /** Resolved options of the consulCatalog provider. */

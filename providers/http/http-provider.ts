@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import type { DynamicConfig } from '../../src/config/dynamic-schema.js';
 import type { Logger } from '../../src/log.js';
 import type { Provider, ProviderSnapshot, ProviderState } from '../../src/provider/provider.js';
-import { sleep } from '../../src/provider/remote/tls-agent.js';
+import { sleep } from '../../src/wait.js';
 import { fetchConfig } from './fetch-config.js';
 
 /** Resolved options of the http provider. */

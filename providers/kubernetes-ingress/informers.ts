@@ -1,6 +1,7 @@
 import type { KubeConfig, KubernetesListObject, KubernetesObject, ListWatch, Watch } from '@kubernetes/client-node';
 import type { Logger } from '../../src/log.js';
 import { describe, type KubeModule } from './client.js';
+import { sleep, withTimeout } from '../../src/wait.js';
 
 /** One list/watch: a resource path (cluster-wide or one namespace) and the list call that fills it. */
 export interface InformerSpec {
@@ -91,7 +92,8 @@ export function createInformerSet(options: InformerSetOptions): InformerSet {
     };
     const list = async () => {
       if (closing.signal.aborted) throw new Error('closed');
-      const result = await withTimeout(spec.list(), options.listTimeoutMs ?? 30_000, `list ${spec.path}`);
+      const listTimeoutMs = options.listTimeoutMs ?? 30_000;
+      const result = await withTimeout(spec.list(), listTimeoutMs, `list ${spec.path}: no answer in ${listTimeoutMs} ms`);
       connectedAgain(runner);
       if (!runner.listed) {
         runner.listed = true;
@@ -101,7 +103,7 @@ export function createInformerSet(options: InformerSetOptions): InformerSet {
       return result;
     };
     const informer = new k8s.ListWatch<KubernetesObject>(spec.path, guarded as unknown as Watch, list, false, spec.labelSelector, undefined, {
-      delayFn: (ms: number) => pause(ms, closing.signal),
+      delayFn: (ms: number) => sleep(ms, closing.signal),
     });
     const runner: Runner = { spec, informer, listed: false, healthy: false, attempt: 0, seen: new Map() };
     const changed = (object: KubernetesObject) => {
@@ -189,29 +191,5 @@ function canonical(value: unknown): string {
     const sorted: Record<string, unknown> = {};
     for (const key of Object.keys(v).sort()) sorted[key] = (v as Record<string, unknown>)[key];
     return sorted;
-  });
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms);
-    promise.then(
-      (value) => (clearTimeout(timer), resolve(value)),
-      (err: unknown) => (clearTimeout(timer), reject(err)),
-    );
-  });
-}
-
-/** Waits ms, or less when the signal aborts. */
-export function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
   });
 }

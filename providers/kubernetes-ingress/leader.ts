@@ -1,7 +1,7 @@
 import type { CoordinationV1Api, V1Lease, V1LeaseSpec } from '@kubernetes/client-node';
 import type { Logger } from '../../src/log.js';
 import { describe, statusOf, type KubeModule } from './client.js';
-import { pause } from './informers.js';
+import { sleep } from '../../src/wait.js';
 
 /** Timings of the election, client-go's defaults unless a test shortens them. */
 export interface LeaseTimings {
@@ -106,7 +106,7 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
         // A transient failure does not end leadership before the renew deadline.
         if (leader && Date.now() - lastRenewal > options.renewDeadlineMs) set(false);
       }
-      await pause(options.retryPeriodMs, stopping.signal);
+      await sleep(options.retryPeriodMs, stopping.signal);
     }
   })();
 

@@ -3,7 +3,8 @@ import type { KubeConfig, V1Ingress, V1Service } from '@kubernetes/client-node';
 import type { Logger } from '../../src/log.js';
 import type { Provider, ProviderSnapshot, ProviderState } from '../../src/provider/provider.js';
 import { createConnection, describe, loadKubeModule, podNamespace, statusOf, type ConnectionOptions, type KubeModule } from './client.js';
-import { createInformerSet, pause, type InformerSet } from './informers.js';
+import { createInformerSet, type InformerSet } from './informers.js';
+import { sleep } from '../../src/wait.js';
 import { createLeaderElector, DEFAULT_LEASE_TIMINGS, type LeaderElector, type LeaseTimings } from './leader.js';
 import { informerSpecs, type WatchScope } from './specs.js';
 import { createStatusPublisher, type IngressEndpoint, type StatusPublisher } from './status.js';
@@ -100,7 +101,7 @@ export function createKubernetesIngressProvider(options: KubernetesIngressProvid
           yield { config: result.config, errors: result.errors, origins: result.origins };
           status?.update(result.processed);
         }
-        if (options.throttleMs > 0) await pause(options.throttleMs, signal);
+        if (options.throttleMs > 0) await sleep(options.throttleMs, signal);
         if (!dirty) {
           await settledOrAborted(new Promise<void>((resolve) => (wake = resolve)), signal);
           wake = () => {};

@@ -10,6 +10,7 @@ import type { OrderQueue } from './order-queue.js';
 import { renewalTime, retryDelay } from './renewal.js';
 import type { AcmeResolverConfig } from './resolver-config.js';
 import type { StorageBackend, StoredCertificate } from './storage.js';
+import { withTimeout } from '../wait.js';
 
 // setTimeout cannot wait longer than 2^31−1 ms; longer waits re-arm.
 const MAX_TIMER = 2 ** 31 - 1;
@@ -121,7 +122,9 @@ export function createAcmeResolver(config: AcmeResolverConfig, deps: ResolverDep
       });
       log.info({ domain: domain.main, sans: domain.sans }, existing ? 'renewing ACME certificate' : 'ordering ACME certificate');
       const ordering = orderCertificate(await client, domain, { config, responders: deps.responders, ...(deps.dns && { dns: deps.dns }), signal: abort.signal });
-      const { certificate, key: privateKey } = await withinTimeout(ordering, config.certificateTimeout, `ordering ${domain.main}`);
+      // certificateTimeout 0 means no limit; a late order's own cleanup still runs.
+      const limit = config.certificateTimeout;
+      const { certificate, key: privateKey } = await (limit > 0 ? withTimeout(ordering, limit, `ordering ${domain.main} took longer than certificateTimeout (${limit} ms)`) : ordering);
       orders++;
       const stored: StoredCertificate = { domain: { main: domain.main, sans: domain.sans }, certificate, key: privateKey };
       await deps.storage.update(config.name, (data) => ({ ...data, certificates: [...data.certificates.filter((c) => keyOf(c.domain) !== key), stored] }));
@@ -196,15 +199,4 @@ export function createAcmeResolver(config: AcmeResolverConfig, deps: ResolverDep
       await Promise.race([Promise.allSettled([...inFlight.values()]), new Promise((r) => setTimeout(r, 5000).unref())]);
     },
   };
-}
-
-/** Rejects when `promise` takes longer than `ms` (0: no limit); the late order's own cleanup still runs. */
-function withinTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  if (ms <= 0) return promise;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what} took longer than certificateTimeout (${ms} ms)`)), ms);
-  });
-  promise.catch(() => undefined);
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
 import type { Provider } from './provider.js';
+import { sleep } from '../wait.js';
 
 /** Restart delays for a provider whose watch fails or ends: doubling from initialMs up to maxMs. */
 export interface RestartBackoff {
@@ -90,17 +91,5 @@ function settleWithin(promise: Promise<unknown>, ms: number): Promise<void> {
       () => (clearTimeout(timer), resolve()),
       () => (clearTimeout(timer), resolve()),
     );
-  });
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
   });
 }

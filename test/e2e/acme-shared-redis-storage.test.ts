@@ -1,13 +1,11 @@
 import t from 'tap';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { stringify } from 'yaml';
-import { freePort } from '../helpers/free-port.js';
-import { spawnGateway, waitForStatus } from '../helpers/spawn-gateway.js';
 import { startBackend } from '../helpers/backends.js';
 import { preparePebble, startHttpreqBridge, httpsGet } from '../helpers/pebble.js';
+import { SHARED_HOST, servedSerial, startSharedAcmeGateways } from '../helpers/shared-acme.js';
 import { startRedisServer } from '../helpers/redis-server.js';
 
 // Two gateway processes (the real `switchyard` command) with separate folders share one Redis storage,
@@ -27,52 +25,10 @@ t.teardown(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** Polls a spawned gateway's HTTPS port until it serves a certificate from pebble (the process is outside this one). */
-async function servedSerial(port: number, root: string, timeoutMs = 30_000): Promise<string> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const answer = await httpsGet(port, 'shared.app.test', root).catch(() => undefined);
-    if (answer?.issuer.includes('Pebble')) return answer.serial;
-    if (Date.now() > deadline) throw new Error(`port ${port} did not serve a pebble certificate in time`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 t.test('two gateway processes sharing a Redis storage order the certificate once and serve the same one', async (t) => {
   const storage = `redis://${redis.endpoint}/0?prefix=shared`;
-  const gateways = [];
-  for (const name of ['one', 'two']) {
-    const home = path.join(dir, name);
-    await mkdir(path.join(home, 'dynamic'), { recursive: true });
-    const ports = { web: await freePort(), websecure: await freePort(), internal: await freePort() };
-    await writeFile(
-      path.join(home, 'switchyard.yaml'),
-      stringify({
-        entryPoints: { web: { address: `127.0.0.1:${ports.web}` }, websecure: { address: `127.0.0.1:${ports.websecure}`, http: { tls: {} } }, switchyard: { address: `127.0.0.1:${ports.internal}` } },
-        ping: {},
-        log: { level: 'ERROR' },
-        providers: { providersThrottleDuration: 0, file: { directory: 'dynamic' } },
-        certificatesResolvers: {
-          dns: { acme: { email: 'ops@app.test', storage, caServer: pebble.directoryUrl, keyType: 'EC256', caCertificates: [pebble.apiCertFile], dnsChallenge: { provider: 'httpreq', resolvers: [pebble.dnsServer] } } },
-        },
-      }),
-    );
-    await writeFile(
-      path.join(home, 'dynamic', 'app.yaml'),
-      stringify({
-        http: {
-          routers: { app: { rule: 'Host(`shared.app.test`)', entryPoints: ['websecure'], service: 'app', tls: { certResolver: 'dns' } } },
-          services: { app: { loadBalancer: { servers: [{ url: backend.url }] } } },
-        },
-      }),
-    );
-    gateways.push({ ports, home });
-  }
-  // Both start at once, so both want the certificate at the same moment.
-  process.env.HTTPREQ_ENDPOINT = bridge.endpoint;
-  const processes = gateways.map((g) => spawnGateway(['--configFile=switchyard.yaml'], g.home));
-  t.teardown(() => processes.forEach((p) => p.child.kill('SIGKILL')));
-  await Promise.all(gateways.map((g) => waitForStatus(`http://127.0.0.1:${g.ports.internal}/ping`, 200)));
+  const gateways = await startSharedAcmeGateways({ dir, storage, pebble, backendUrl: backend.url, httpreqEndpoint: bridge.endpoint });
+  t.teardown(() => gateways.forEach((g) => g.process.child.kill('SIGKILL')));
 
   const root = await pebble.root();
   const serials = await Promise.all(gateways.map((g) => servedSerial(g.ports.websecure, root)));
@@ -88,5 +44,5 @@ t.test('two gateway processes sharing a Redis storage order the certificate once
   while ((await client.keys('shared:lock:*')).length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   t.same(await client.keys('shared:lock:*'), [], 'no lock is left behind');
   t.equal((pebble.log().match(/There are now \d+ accounts in memory/g) ?? []).length, 1, 'one account registered between them');
-  t.equal((await httpsGet(gateways[1]!.ports.websecure, 'shared.app.test', root)).body, 'shared backend');
+  t.equal((await httpsGet(gateways[1]!.ports.websecure, SHARED_HOST, root)).body, 'shared backend');
 });

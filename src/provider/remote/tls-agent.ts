@@ -39,17 +39,3 @@ export function createProviderAgent(tls: ClientTls | undefined, optionPrefix: st
   // Timeouts are the caller's (blocking queries hang for minutes by design), so undici's own are off.
   return new Agent({ connect, headersTimeout: 0, bodyTimeout: 0 });
 }
-
-/** Sleeps, resolving early (without throwing) when the signal aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-  });
-}
