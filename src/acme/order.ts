@@ -62,7 +62,7 @@ export async function certificateRequest(domain: WantedDomain, key: string, conf
  * The profile to send: the configured one, refused when the CA lists profiles without it. A CA that lists
  * none (the draft is recent) gets no profile field, so the order still succeeds with its default.
  */
-async function chosenProfile(client: acme.Client, config: AcmeResolverConfig): Promise<string | undefined> {
+export async function chosenProfile(client: acme.Client, config: AcmeResolverConfig): Promise<string | undefined> {
   if (!config.profile) return undefined;
   const http = (client as unknown as { api: { http: { getMetaField(field: string): Promise<unknown> } } }).api.http;
   const offered = (await http.getMetaField('profiles')) as Record<string, string> | null;
