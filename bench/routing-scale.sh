@@ -11,4 +11,4 @@ trap cleanup EXIT
 BACKEND=$(freeport)
 start_backend "$RUN" "$BACKEND"; BACKEND_PID=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$BACKEND/" >/dev/null && break; sleep 0.05; done
-"$NODE" --expose-gc --import tsx bench/routing-scale.ts "http://127.0.0.1:$BACKEND" "${1:-5}" "${2:-2}" "${3:-50}"
+"$NODE" --expose-gc --import ./bin/ts-hooks.js bench/routing-scale.ts "http://127.0.0.1:$BACKEND" "${1:-5}" "${2:-2}" "${3:-50}"

@@ -1,7 +1,7 @@
 // Routing scale: the same gateway process serves 10, 1,000 and 10,000 routers in turn; for each it
 // measures the time from a provider snapshot to the swapped-in table, the RSS after a GC, and wrk's
 // requests/s against one router in the middle of the table, as a ratio to 10 routers in the same round.
-// Usage: node --expose-gc --import tsx bench/routing-scale.ts <backend-url> [seconds] [rounds] [connections]
+// Usage: node --expose-gc --import ./bin/ts-hooks.js bench/routing-scale.ts <backend-url> [seconds] [rounds] [connections]
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import os from 'node:os';

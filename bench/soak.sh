@@ -10,4 +10,4 @@ cd "$(dirname "$0")/.."
 # The repository pins Node 24 (DESIGN.md); the system node may be older.
 NODE=node_modules/.bin/node
 [ -x "$NODE" ] || NODE=node
-exec "$NODE" --import tsx bench/soak.ts "${1:-240}" "${2:-8}"
+exec "$NODE" --import ./bin/ts-hooks.js bench/soak.ts "${1:-240}" "${2:-8}"

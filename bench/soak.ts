@@ -1,7 +1,7 @@
 // Soak driver (bench/soak.sh runs it): a real `switchyard` process under steady keep-alive load while its
 // configuration reloads every second, a server is killed and restarted, the http provider's endpoint is cut
 // and restored, and the gateway upgrades itself three times. Counts failed requests to healthy servers and
-// samples the serving process's RSS. Usage: node --import tsx bench/soak.ts [seconds] [workers]
+// samples the serving process's RSS. Usage: node --import ./bin/ts-hooks.js bench/soak.ts [seconds] [workers]
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtemp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { startDemoBackend } from './demo-backend.js';
 import { main } from '../src/cli.js';
 
-// Runs an example: `node --import tsx examples/run.ts <name> [--flags]` starts the demo backends the
+// Runs an example: `node --import ./bin/ts-hooks.js examples/run.ts <name> [--flags]` starts the demo backends the
 // examples point at (:8001 and :8002) and then the gateway on examples/<name>/switchyard.yaml.
 const [name = 'quickstart', ...flags] = process.argv.slice(2);
 const config = path.join(path.dirname(fileURLToPath(import.meta.url)), name, 'switchyard.yaml');

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { startBackend } from '../test/helpers/backends.js';
 import { launchBrowser, startDashboardGateway } from '../test/helpers/browser-harness.js';
 
-// `node --import tsx scripts/dashboard-screenshots.ts`: boots a demo gateway with traffic and saves the
+// `node --import ./bin/ts-hooks.js scripts/dashboard-screenshots.ts`: boots a demo gateway with traffic and saves the
 // dashboard's main pages to docs/screenshots/ (run again after changing the dashboard's look).
 
 const OUT = new URL('../docs/screenshots/', import.meta.url);

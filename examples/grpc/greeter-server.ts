@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 
-// A tiny gRPC server for the example: `node --import tsx examples/grpc/greeter-server.ts [port]`
+// A tiny gRPC server for the example: `node --import ./bin/ts-hooks.js examples/grpc/greeter-server.ts [port]`
 // listens in cleartext (h2c) on 127.0.0.1:50051 unless a port is given.
 
 const PROTO = path.join(path.dirname(fileURLToPath(import.meta.url)), 'greeter.proto');

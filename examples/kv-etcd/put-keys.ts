@@ -25,7 +25,7 @@ export async function putKeys(endpoint: string, keys: Array<{ key: string; value
   }
 }
 
-// Run directly: `node --import tsx examples/kv-etcd/put-keys.ts [host:port]`.
+// Run directly: `node --import ./bin/ts-hooks.js examples/kv-etcd/put-keys.ts [host:port]`.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const endpoint = process.argv[2] ?? '127.0.0.1:2379';
   await putKeys(endpoint, await exampleKeys());

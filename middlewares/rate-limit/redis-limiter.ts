@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { ConnectionOptions } from 'node:tls';
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import type { Cluster, Redis, RedisOptions } from 'ioredis';
+import { loadIoredis } from '../../src/lazy-modules.js';
 import { parseDuration } from '../../src/duration.js';
 import type { Logger } from '../../src/log.js';
 import type { BucketParams, Decision, Limiter } from './limiter.js';
@@ -79,7 +80,8 @@ export function checkRedisConfig(config: RedisConfig): void {
 export function createRedisLimiter(config: RedisConfig, params: BucketParams, middleware: string, log: Logger): Limiter {
   const nodes = (config.endpoints ?? ['localhost:6379']).map(endpoint);
   const options = redisOptions(config);
-  const client = (nodes.length > 1 ? new Cluster(nodes, { redisOptions: options }) : new Redis({ ...nodes[0]!, ...options })) as TakeClient;
+  const { Cluster: ClusterClient, Redis: RedisClient } = loadIoredis();
+  const client = (nodes.length > 1 ? new ClusterClient(nodes, { redisOptions: options }) : new RedisClient({ ...nodes[0]!, ...options })) as TakeClient;
   client.on('error', (err: Error) => log.debug({ err }, 'redis rate limiter connection error'));
   client.defineCommand('rateLimitTake', { numberOfKeys: 1, lua: TAKE });
   const rate = String(params.rate / 1000);

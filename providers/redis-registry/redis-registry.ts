@@ -1,4 +1,5 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
+import { loadIoredis } from '../../src/lazy-modules.js';
 import type { Logger } from '../../src/log.js';
 import type { KvPair } from '../../src/provider/kv/index.js';
 import type { KvTls } from '../../src/provider/kv/static-options.js';
@@ -41,7 +42,7 @@ export function createRedisRegistry(options: RedisRegistryOptions): Provider {
     ...(options.entryPoints ? { entryPoints: options.entryPoints } : {}),
     split: (key) => (key.startsWith(prefix) ? key.slice(prefix.length).split(options.separator) : undefined),
     async open() {
-      const client = new Redis(clientOptions(options));
+      const client = new (loadIoredis().Redis)(clientOptions(options));
       const subscriber = client.duplicate();
       const clients = [client, subscriber];
       for (const c of clients) c.on('error', () => undefined);

@@ -1,4 +1,5 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
+import { loadIoredis } from '../../src/lazy-modules.js';
 import type { Logger } from '../../src/log.js';
 import type { MiddlewareRegistry } from '../../src/middleware/registry.js';
 import type { Provider } from '../../src/provider/provider.js';
@@ -38,7 +39,7 @@ export function createRedisProvider(options: RedisProviderOptions): Provider {
   if (options.endpoints.length > 1 && !options.sentinel) log.warn({ provider: 'redis' }, `providers.redis.endpoints: only ${options.endpoints[0]} is used (Redis Cluster is not supported)`);
 
   async function open(): Promise<KvSession> {
-    const client = new Redis(clientOptions(options));
+    const client = new (loadIoredis().Redis)(clientOptions(options));
     const subscriber = client.duplicate();
     const clients = [client, subscriber];
     // Errors arrive as events too; an AUTH refusal only arrives that way (the command then sees a closed connection).

@@ -2,7 +2,8 @@ import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import path from 'node:path';
-import * as acme from 'acme-client';
+import type * as acme from 'acme-client';
+import { loadAcmeClient } from '../lazy-modules.js';
 import type { AcmeKeyType } from './resolver-config.js';
 
 const trusted = new Set<string>();
@@ -16,18 +17,19 @@ export function trustAcmeCas(caCertificates: string[], baseDir: string): void {
   for (const entry of caCertificates) trusted.add(entry.includes('-----BEGIN') ? entry : readFileSync(path.resolve(baseDir, entry), 'utf8'));
   const extraFile = process.env.NODE_EXTRA_CA_CERTS;
   const extra = extraFile ? [readFileSync(extraFile, 'utf8')] : [];
-  acme.axios.defaults.httpsAgent = new https.Agent({ ca: [...rootCertificates, ...extra, ...trusted], keepAlive: false });
+  loadAcmeClient().axios.defaults.httpsAgent = new https.Agent({ ca: [...rootCertificates, ...extra, ...trusted], keepAlive: false });
 }
 
 /** Bounds each request to a CA; acme-client shares one axios instance, so the longest resolver setting applies to all. */
 export function limitAcmeRequestTime(ms: number): void {
-  const current = acme.axios.defaults.timeout ?? 0;
-  if (ms > current) acme.axios.defaults.timeout = ms;
+  const { axios } = loadAcmeClient();
+  const current = axios.defaults.timeout ?? 0;
+  if (ms > current) axios.defaults.timeout = ms;
 }
 
 /** An acme-client Client for a directory; retries quickly (the CA answers in milliseconds when it can). */
 export function acmeClient(options: { directoryUrl: string; accountKey: string; accountUrl?: string; eab?: { kid: string; hmacEncoded: string } }): acme.Client {
-  return new acme.Client({
+  return new (loadAcmeClient().Client)({
     directoryUrl: options.directoryUrl,
     accountKey: options.accountKey,
     ...(options.accountUrl && { accountUrl: options.accountUrl }),
@@ -42,10 +44,10 @@ export function acmeClient(options: { directoryUrl: string; accountKey: string; 
 export async function createKey(keyType: AcmeKeyType): Promise<string> {
   switch (keyType) {
     case 'EC256':
-      return (await acme.crypto.createPrivateEcdsaKey('P-256')).toString();
+      return (await loadAcmeClient().crypto.createPrivateEcdsaKey('P-256')).toString();
     case 'EC384':
-      return (await acme.crypto.createPrivateEcdsaKey('P-384')).toString();
+      return (await loadAcmeClient().crypto.createPrivateEcdsaKey('P-384')).toString();
     default:
-      return (await acme.crypto.createPrivateRsaKey(Number(keyType.slice(3)))).toString();
+      return (await loadAcmeClient().crypto.createPrivateRsaKey(Number(keyType.slice(3)))).toString();
   }
 }

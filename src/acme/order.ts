@@ -1,4 +1,5 @@
-import * as acme from 'acme-client';
+import type * as acme from 'acme-client';
+import { loadAcmeClient } from '../lazy-modules.js';
 import type { ChallengeResponders } from './challenges.js';
 import type { WantedDomain } from './domains.js';
 import type { DnsProvider } from './dns/provider.js';
@@ -54,7 +55,7 @@ export async function orderCertificate(client: acme.Client, domain: WantedDomain
 
 /** The CSR for a domain; with disableCommonName the subject stays empty and the names live in the SANs only (RFC 8555 §7.4 allows either). */
 export async function certificateRequest(domain: WantedDomain, key: string, config: Pick<AcmeResolverConfig, 'disableCommonName'>): Promise<Buffer> {
-  const [, csr] = await acme.crypto.createCsr({ ...(!config.disableCommonName && { commonName: domain.main }), altNames: [domain.main, ...domain.sans] }, key);
+  const [, csr] = await loadAcmeClient().crypto.createCsr({ ...(!config.disableCommonName && { commonName: domain.main }), altNames: [domain.main, ...domain.sans] }, key);
   return csr;
 }
 
@@ -94,7 +95,7 @@ async function publish(authz: acme.Authorization, challenge: acme.Authorization[
     return async () => remove();
   }
   if ((challenge.type as string) === 'tls-alpn-01') {
-    const [key, cert] = await acme.crypto.createAlpnCertificate(authz, keyAuthorization);
+    const [key, cert] = await loadAcmeClient().crypto.createAlpnCertificate(authz, keyAuthorization);
     const remove = ctx.responders.addAlpn(name, { cert: cert.toString(), key: key.toString() });
     return async () => remove();
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Etcd3, type Lease, type Watcher } from 'etcd3';
+import type { Lease, Watcher } from 'etcd3';
+import { loadEtcd3 } from '../lazy-modules.js';
 import { etcdClientOptions, describeEtcdError } from '../provider/remote/etcd-client.js';
 import type { KvTls } from '../provider/kv/static-options.js';
 import { decodeResolverData, encodeResolverData, pause } from './storage-shared.js';
@@ -24,7 +25,7 @@ const POLL_MS = 100;
  * alive while held, so a crashed holder's lock vanishes when its lease expires.
  */
 export function etcdStorage(options: EtcdStorageOptions): StorageBackend {
-  const client = new Etcd3(etcdClientOptions({ endpoints: options.endpoints, ...(options.auth && { auth: options.auth }), ...(options.tls && { tls: options.tls }) }));
+  const client = new (loadEtcd3().Etcd3)(etcdClientOptions({ endpoints: options.endpoints, ...(options.auth && { auth: options.auth }), ...(options.tls && { tls: options.tls }) }));
   const where = `etcd ${options.endpoints.join(',')}`;
   const dataKey = (resolver: string) => `${options.prefix}/resolvers/${resolver}`;
   const lockKey = (name: string) => `${options.prefix}/locks/${name}`;

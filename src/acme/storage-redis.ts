@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
+import { loadIoredis } from '../lazy-modules.js';
 import type { KvTls } from '../provider/kv/static-options.js';
 import { createSerializer, decodeResolverData, encodeResolverData, pause } from './storage-shared.js';
 import type { StorageBackend, Unlock } from './storage.js';
@@ -39,7 +40,7 @@ export function redisStorage(options: RedisStorageOptions): StorageBackend {
     ...(options.password !== undefined && { password: options.password }),
     ...(options.tls && { tls: { ...(options.tls.ca && { ca: options.tls.ca }), ...(options.tls.cert && { cert: options.tls.cert }), ...(options.tls.key && { key: options.tls.key }), rejectUnauthorized: !options.tls.insecureSkipVerify } }),
   };
-  const client = new Redis(settings);
+  const client = new (loadIoredis().Redis)(settings);
   // WATCH belongs to a connection: transactions get their own, one at a time.
   const tx = client.duplicate();
   let subscriber: Redis | undefined;

@@ -1,4 +1,4 @@
-import { RE2 } from 're2-wasm';
+import { loadRe2 } from '../lazy-modules.js';
 
 /** What a matcher needs of a compiled pattern. */
 export interface PatternTester {
@@ -58,6 +58,6 @@ export function mayBacktrackExponentially(pattern: string): boolean {
  * nanoseconds), so only patterns of those shapes get it.
  */
 export function linearTester(pattern: string): PatternTester {
-  const re = new RE2(pattern, 'u');
+  const re = new (loadRe2().RE2)(pattern, 'u');
   return { test: (input) => re.test(input) };
 }

@@ -1,4 +1,5 @@
-import { Etcd3, type IOptions, type Watcher } from 'etcd3';
+import type { IOptions, Watcher } from 'etcd3';
+import { loadEtcd3 } from '../../lazy-modules.js';
 import type { KvSession } from '../kv/index.js';
 import type { KvTls } from '../kv/static-options.js';
 
@@ -42,7 +43,7 @@ export function describeEtcdError(error: unknown): string {
  */
 export async function openEtcdPrefixSession(connection: EtcdConnection, prefix: string): Promise<KvSession> {
   const where = connection.endpoints.join(',');
-  const client = new Etcd3(etcdClientOptions(connection));
+  const client = new (loadEtcd3().Etcd3)(etcdClientOptions(connection));
   let revision: bigint;
   try {
     revision = BigInt((await client.get(prefix).exec()).header.revision);
