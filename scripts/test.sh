@@ -34,5 +34,6 @@ if [ "$fail" -gt 0 ]; then
   grep -nE -A 12 '^ *not ok ' "$log" | grep -E 'message:|found:|wanted:|at:|stack:|    [a-z]+: ' | head -n 60
 fi
 # Skips and todos are shown, never hidden: a skipped test for a missing component is a defect.
-echo "$pass passed, $fail failed, $((${skip:-0} + ${todo:-0})) skipped"
+echo "$((${skip:-0} + ${todo:-0})) skipped"
+echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
