@@ -110,7 +110,7 @@ export const LoadBalancerSchema = Strict({
   healthCheck: Type.Optional(HealthCheckSchema),
   passiveHealthCheck: Type.Optional(PassiveHealthCheckSchema),
   passHostHeader: Type.Optional(Type.Boolean({ description: 'Forward the client\'s Host header. Default true.' })),
-  responseForwarding: Type.Optional(Strict({ flushInterval: Type.Optional(Duration('Flush interval of buffered responses. Default 100ms; negative flushes every write.')) })),
+  responseForwarding: Type.Optional(Strict({ flushInterval: Type.Optional(Duration('Accepted for Traefik compatibility and validated; Switchyard writes every chunk to the client as it arrives (what Traefik does for a negative value), so no interval ever holds a response back.')) })),
   serversTransport: Type.Optional(Type.String({ description: 'Servers transport name. Default `default@internal` (the static `serversTransport`).' })),
 });
 

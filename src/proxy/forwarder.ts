@@ -12,7 +12,7 @@ export interface ForwardTarget {
 export interface ForwardOptions {
   passHostHeader: boolean;
   transport: Transport;
-  /** Milliseconds between flushes of a buffered response; negative flushes every write. */
+  /** `responseForwarding.flushInterval` in ms; informational, as responses are never buffered (every chunk is written as it arrives). */
   flushInterval?: number;
 }
 

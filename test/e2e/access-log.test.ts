@@ -14,7 +14,7 @@ const ours = (line: string) => [...sentPaths].some((p) => line.includes(`"GET ${
 
 /** Waits until the access log file holds `count` lines of this file's requests (the stream writes asynchronously), then returns them. */
 async function lines(file: string, count: number): Promise<string[]> {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 500; i++) {
     const text = await readFile(file, 'utf8').catch(() => '');
     const found = text.split('\n').filter(Boolean).filter(ours);
     if (found.length >= count) return found;
@@ -25,7 +25,8 @@ async function lines(file: string, count: number): Promise<string[]> {
 
 async function withGateway(t: TapTest, accessLog: Record<string, unknown>): Promise<{ gw: TestGateway; backend: Backend; file: string }> {
   const backend = await startBackend((req, res) => {
-    const delay = req.url?.includes('slow') ? 150 : 0;
+    // Far above the minDuration filter below, which is far above what a fast request takes even on a loaded machine.
+    const delay = req.url?.includes('slow') ? 1500 : 0;
     setTimeout(() => {
       res.setHeader('X-Upstream', 'yes');
       res.statusCode = req.url?.includes('teapot') ? 418 : 200;
@@ -105,8 +106,8 @@ t.test('each format writes one line per request', async (t) => {
 t.test('filters select the requests that are logged', async (t) => {
   const cases: Array<[string, Record<string, unknown>, string[], string[]]> = [
     ['status codes and ranges', { statusCodes: ['400-499'] }, ['/ok', '/teapot', '/ok2'], ['/teapot']],
-    ['a minimum duration', { minDuration: '100ms' }, ['/fast', '/slow'], ['/slow']],
-    ['either filter is enough', { statusCodes: ['418'], minDuration: '100ms' }, ['/fast', '/slow', '/teapot'], ['/slow', '/teapot']],
+    ['a minimum duration', { minDuration: '1s' }, ['/fast', '/slow'], ['/slow']],
+    ['either filter is enough', { statusCodes: ['418'], minDuration: '1s' }, ['/fast', '/slow', '/teapot'], ['/slow', '/teapot']],
   ];
   for (const [name, filters, paths, logged] of cases) {
     await t.test(name, async (t) => {

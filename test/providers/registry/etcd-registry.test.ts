@@ -37,11 +37,14 @@ t.test('etcdRegistry: instances with leases become servers, and leave when their
   let before = gw.gateway.version();
   await lease2.put('reg/shop/i-2').value(entry(two, { weight: 3, tags: ['v2'], metadata: { zone: 'a' } }));
   await gw.gateway.waitForVersion(before + 1, 5000);
+  // Another table may be applied first (a loaded machine delivers the watch events apart), so wait for the instance itself.
+  await until('the second instance routes', async () => Object.keys(await tallyHost(gw.url('/'), host, 4)).includes('200 two'), 15_000);
   t.same(await tallyHost(gw.url('/'), host, 8), { '200 one': 2, '200 two': 6 }, 'a second instance joins with its weight');
 
   before = gw.gateway.version();
   await lease2.revoke();
   await gw.gateway.waitForVersion(before + 1, 5000);
+  await until('the revoked instance leaves', async () => !Object.keys(await tallyHost(gw.url('/'), host, 4)).includes('200 two'), 15_000);
   t.same(await tallyHost(gw.url('/'), host, 4), { '200 one': 4 }, 'a revoked lease removes its instance');
 
   // A lease nobody keeps alive: etcd deletes the key when it expires (etcd's minimum TTL is about 1.5 s).
