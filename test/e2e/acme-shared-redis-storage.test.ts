@@ -8,6 +8,9 @@ import { preparePebble, startHttpreqBridge, httpsGet } from '../helpers/pebble.j
 import { SHARED_HOST, servedSerial, startSharedAcmeGateways } from '../helpers/shared-acme.js';
 import { startRedisServer } from '../helpers/redis-server.js';
 
+// Two gateway processes start side by side; cold starts on a loaded 2-core machine take long.
+t.setTimeout(300_000);
+
 // Two gateway processes (the real `switchyard` command) with separate folders share one Redis storage,
 // as replicas on different machines would: the Redis lock makes them order once, and the process
 // that waited serves the certificate the other one obtained.

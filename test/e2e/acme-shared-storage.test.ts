@@ -6,6 +6,9 @@ import { startBackend } from '../helpers/backends.js';
 import { preparePebble, startHttpreqBridge, httpsGet } from '../helpers/pebble.js';
 import { SHARED_HOST, servedSerial, startSharedAcmeGateways } from '../helpers/shared-acme.js';
 
+// Two gateway processes start side by side; cold starts on a loaded 2-core machine take long.
+t.setTimeout(300_000);
+
 // Two gateway processes (the real `switchyard` command) share one acme.json: the order lock makes
 // them order once, and the process that waited serves the certificate the other one obtained.
 const pebble = await preparePebble();

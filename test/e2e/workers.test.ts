@@ -10,6 +10,9 @@ import { startBackend, type Backend } from '../helpers/backends.js';
 import { freePort } from '../helpers/free-port.js';
 import { spawnGateway, waitForStatus, type GatewayProcess } from '../helpers/spawn-gateway.js';
 
+// Every test starts a control process and two workers; cold starts on a loaded 2-core machine take long.
+t.setTimeout(300_000);
+
 // Worker mode runs through the real command: `workers: 2` forks two data-plane processes fed by the control process.
 const run = promisify(execFile);
 
@@ -33,7 +36,7 @@ function get(port: number, urlPath: string): Promise<number> {
   });
 }
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
@@ -123,7 +126,7 @@ t.test('a killed worker is replaced and SIGTERM drains every worker and exits 0'
     const now = await workerPids(gw.child.pid!);
     return now.length === 2 && !now.includes(victim!) && now.includes(survivor!);
   });
-  await waitForStatus(`http://127.0.0.1:${internal}/ready`, 200, 20_000);
+  await waitForStatus(`http://127.0.0.1:${internal}/ready`, 200, 60_000);
   t.pass('ready again once the new worker applied the configuration');
   const statuses = await Promise.all(Array.from({ length: 20 }, () => get(web, '/')));
   t.same(new Set(statuses), new Set([200]), 'requests are answered after the replacement');

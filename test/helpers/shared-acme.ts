@@ -53,7 +53,7 @@ export async function startSharedAcmeGateways(options: { dir: string; storage: s
   process.env.HTTPREQ_ENDPOINT = options.httpreqEndpoint;
   const gateways = prepared.map((g) => ({ ...g, process: spawnGateway(['--configFile=switchyard.yaml'], g.home) }));
   try {
-    await Promise.all(gateways.map((g) => waitForStatus(`http://127.0.0.1:${g.ports.internal}/ping`, 200)));
+    await Promise.all(gateways.map((g) => waitForStatus(`http://127.0.0.1:${g.ports.internal}/ping`, 200, 150_000)));
   } catch (error) {
     for (const g of gateways) g.process.child.kill('SIGKILL');
     throw error;
