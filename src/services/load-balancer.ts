@@ -21,6 +21,8 @@ interface Server {
   fenced: boolean;
 }
 
+const DEFAULT_FLUSH_INTERVAL = 100;
+
 /** Builds a `loadBalancer` service: its strategy (smooth WRR by default) over its servers, optional sticky cookie, active and passive health checks. */
 export function createLoadBalancer(config: LoadBalancerConfig, ctx: ServiceBuildContext): Service {
   const strategy = resolveStrategy(config.strategy, 'loadBalancer.strategy');
@@ -41,7 +43,7 @@ export function createLoadBalancer(config: LoadBalancerConfig, ctx: ServiceBuild
   const options: ForwardOptions = {
     passHostHeader: config.passHostHeader ?? true,
     transport: ctx.transport(config.serversTransport),
-    flushInterval: parseDuration(config.responseForwarding?.flushInterval ?? '100ms'),
+    flushInterval: config.responseForwarding?.flushInterval === undefined ? DEFAULT_FLUSH_INTERVAL : parseDuration(config.responseForwarding.flushInterval),
   };
   const balancer = createBalancer({
     strategy,
@@ -63,7 +65,8 @@ export function createLoadBalancer(config: LoadBalancerConfig, ctx: ServiceBuild
   const unsubscribe = checker?.onChange(() => signal.update());
   const unsubscribePassive = passive?.onChange(() => signal.update());
   const cookie = config.sticky?.cookie ? resolveStickyCookie(config.sticky.cookie, ctx.name) : undefined;
-  const items = servers.map((s) => ({ value: stickyValue(s.url), raw: s.url }));
+  // Hashing every server URL is only worth it for a sticky service (a compile of 10,000 services paid for it).
+  const items = cookie ? servers.map((s) => ({ value: stickyValue(s.url), raw: s.url })) : [];
 
   const balance = (req: IncomingMessage, tried: Set<string> | undefined): number => {
     // A retrying middleware marks servers that failed; prefer another one while any is left.
