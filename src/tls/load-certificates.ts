@@ -9,7 +9,8 @@ export interface LoadedCertificates {
   certificates: CertificateEntry[];
   defaultCertificate?: CertificateEntry;
   files: string[];
-  errors: string[];
+  /** Each unreadable certificate: where it is configured (`tls.certificates[0]`) and the full message. */
+  errors: Array<{ certificate: string; message: string }>;
 }
 
 /** Reads `tls.certificates` and `tls.stores.default.defaultCertificate`; an unreadable pair is skipped and reported. */
@@ -24,7 +25,7 @@ export function loadCertificates(tls: DynamicConfig['tls'], baseDir: string): Lo
       if (!x509.checkPrivateKey(createPrivateKey(privateKey))) throw new Error(`${key}: the key does not match the certificate`);
       return { names: certificateNames(cert), cert, key: privateKey, source: 'file' };
     } catch (error) {
-      out.errors.push(`${key}: ${(error as Error).message}`);
+      out.errors.push({ certificate: key, message: `${key}: ${(error as Error).message}` });
       return undefined;
     }
   };

@@ -145,7 +145,7 @@ export class TlsManager {
 
   private rebuild(): void {
     const loaded = loadCertificates(this.tlsConfig, this.ctx.baseDir);
-    for (const error of loaded.errors) this.ctx.log.error(error);
+    for (const error of loaded.errors) this.ctx.log.error({ certificate: error.certificate }, error.message);
     const store = new CertificateStore();
     for (const c of loaded.certificates) store.addCertificate(c.names, c.cert, c.key, c.source);
     for (const source of this.sources.keys()) {
