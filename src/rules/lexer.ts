@@ -11,8 +11,16 @@ export interface Token {
   index: number;
 }
 
-const IDENT = /[A-Za-z_][A-Za-z0-9_]*/y;
-const PUNCTUATION: Record<string, TokenKind> = { '(': 'lparen', ')': 'rparen', ',': 'comma', '!': 'not' };
+const PUNCTUATION = new Map<string, TokenKind>([
+  ['(', 'lparen'],
+  [')', 'rparen'],
+  [',', 'comma'],
+  ['!', 'not'],
+]);
+
+// Go identifiers as Traefik's rules use them: ASCII letters, digits and underscores, not starting with a digit.
+const isIdentStart = (code: number): boolean => (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95;
+const isIdentPart = (code: number): boolean => isIdentStart(code) || (code >= 48 && code <= 57);
 
 /** Splits a rule into tokens on demand, with Go's lexical rules. */
 export class Lexer {
@@ -51,33 +59,39 @@ export class Lexer {
     return newline;
   }
 
+  // Allocates only the token (no closure, no match array): a compile of 10,000 rules scans 100,000 tokens.
+  private tok(kind: TokenKind, value: string, start: number, length: number): Token {
+    this.pos = start + length;
+    return { kind, value, index: start };
+  }
+
   private scan(): Token {
     const { src } = this;
     const start = this.pos;
     const c = src[start];
-    const tok = (kind: TokenKind, value: string, length: number): Token => {
-      this.pos = start + length;
-      return { kind, value, index: start };
-    };
-    if (c === undefined) return tok('eof', '', 0);
-    if (c in PUNCTUATION) return tok(PUNCTUATION[c], c, 1);
-    if ((c === '&' || c === '|') && src[start + 1] === c) return tok(c === '&' ? 'and' : 'or', c + c, 2);
+    if (c === undefined) return this.tok('eof', '', start, 0);
+    const punctuation = PUNCTUATION.get(c);
+    if (punctuation !== undefined) return this.tok(punctuation, c, start, 1);
+    if ((c === '&' || c === '|') && src[start + 1] === c) return this.tok(c === '&' ? 'and' : 'or', c + c, start, 2);
     if (c === '`') {
       const close = src.indexOf('`', start + 1);
       if (close < 0) throw new RuleFault('raw string literal not terminated', start);
       // Go discards carriage returns inside raw strings.
-      return tok('string', src.slice(start + 1, close).replaceAll('\r', ''), close + 1 - start);
+      const raw = src.slice(start + 1, close);
+      return this.tok('string', raw.includes('\r') ? raw.replaceAll('\r', '') : raw, start, close + 1 - start);
     }
     if (c === '"') {
       const { value, end } = readGoString(src, start);
-      return tok('string', value, end - start);
+      return this.tok('string', value, start, end - start);
     }
     if (c === "'") {
       throw new RuleFault('single quotes are not allowed (Go rune literal): quote arguments with backticks or double quotes', start);
     }
-    IDENT.lastIndex = start;
-    const ident = IDENT.exec(src);
-    if (ident) return tok('ident', ident[0], ident[0].length);
+    if (isIdentStart(src.charCodeAt(start))) {
+      let end = start + 1;
+      while (end < src.length && isIdentPart(src.charCodeAt(end))) end++;
+      return this.tok('ident', src.slice(start, end), start, end - start);
+    }
     if (/[0-9.]/.test(c)) {
       throw new RuleFault('numbers are not allowed: arguments must be quoted strings', start);
     }
