@@ -33,10 +33,17 @@ return {1, math.ceil(delay)}
 
 type TakeClient = (Redis | Cluster) & { rateLimitTake(key: string, rate: string, burst: string, maxDelay: string): Promise<[number, number]> };
 
+// PEM text is given as it is; anything else names a file (checked by checkRedisConfig, so a wrong
+// path is a configuration error rather than a certificate that never verifies).
+const isPemText = (value: string): boolean => value.includes('-----BEGIN');
+
 function pem(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  return !value.includes('-----BEGIN') && existsSync(value) ? readFileSync(value, 'utf8') : value;
+  return isPemText(value) ? value : readFileSync(value, 'utf8');
 }
+
+// ioredis reports the same connection failure on every reconnect attempt.
+const CONNECTION_ERROR_REPEAT_MS = 30_000;
 
 /** The ioredis options for a `rateLimit.redis` configuration. */
 export function redisOptions(config: RedisConfig): RedisOptions {
@@ -74,6 +81,12 @@ export function checkRedisConfig(config: RedisConfig): void {
       throw new Error(`redis.${key}: ${(error as Error).message}`);
     }
   }
+  for (const key of ['ca', 'cert', 'key'] as const) {
+    const value = config.tls?.[key];
+    if (value !== undefined && !isPemText(value) && !existsSync(value)) {
+      throw new Error(`redis.tls.${key}: "${value}" is neither PEM text nor an existing file`);
+    }
+  }
 }
 
 /** A limiter whose buckets live in Redis under `rate:<middleware>:<source>`, shared by every replica. */
@@ -82,7 +95,17 @@ export function createRedisLimiter(config: RedisConfig, params: BucketParams, mi
   const options = redisOptions(config);
   const { Cluster: ClusterClient, Redis: RedisClient } = loadIoredis();
   const client = (nodes.length > 1 ? new ClusterClient(nodes, { redisOptions: options }) : new RedisClient({ ...nodes[0]!, ...options })) as TakeClient;
-  client.on('error', (err: Error) => log.debug({ err }, 'redis rate limiter connection error'));
+  // Logged at error level (the default level shows it), once per distinct cause per 30 s: every request
+  // fails with a 500 meanwhile, and the per-request failure only says that the retry limit was reached.
+  let lastCause = '';
+  let lastAt = 0;
+  client.on('error', (err: Error) => {
+    const now = Date.now();
+    if (err.message === lastCause && now - lastAt < CONNECTION_ERROR_REPEAT_MS) return;
+    lastCause = err.message;
+    lastAt = now;
+    log.error({ middleware, err }, `rateLimit ${middleware}: cannot use Redis: ${err.message}`);
+  });
   client.defineCommand('rateLimitTake', { numberOfKeys: 1, lua: TAKE });
   const rate = String(params.rate / 1000);
   const burst = String(params.burst);

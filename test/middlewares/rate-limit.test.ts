@@ -149,5 +149,10 @@ t.test('configuration errors', async (t) => {
     },
     { name: 'an unknown option is rejected', config: { rateLimit: { average: 1, averag: 2 } }, error: /averag/ },
     { name: 'a bad Redis endpoint is rejected', config: { rateLimit: { average: 1, redis: { endpoints: ['host:port:x'] } } }, error: /redis\.endpoints/ },
+    {
+      name: 'a Redis TLS file that does not exist is rejected, not read as PEM text',
+      config: { rateLimit: { average: 1, redis: { tls: { ca: 'no-such-dir/ca.pem' } } } },
+      error: /redis\.tls\.ca: "no-such-dir\/ca\.pem" is neither PEM text nor an existing file/,
+    },
   ]);
 });
