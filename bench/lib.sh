@@ -18,3 +18,21 @@ http {
 CONF
   "$NGINX" -c "$1/backend.conf" -p "$1" &
 }
+# bench_run_dir: sets RUN (a temporary folder, removed at exit) and PIDS (processes killed at exit).
+bench_run_dir() {
+  RUN=$(mktemp -d)
+  PIDS=()
+  trap 'for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$RUN"' EXIT
+}
+# gateway_config <dir> <web-port> [workers]: switchyard.yaml with entry point web and the file provider on <dir>/dyn.
+gateway_config() {
+  mkdir -p "$1/dyn"
+  {
+    [ -n "${3:-}" ] && echo "workers: $3"
+    printf 'entryPoints:\n  web: { address: "127.0.0.1:%s" }\nproviders:\n  file: { directory: dyn }\n' "$2"
+  } > "$1/switchyard.yaml"
+}
+# one_route <dir> <backend-port>: one router taking every path to one server, in <dir>/dyn/bench.yaml.
+one_route() {
+  printf 'http:\n  routers:\n    bench: { rule: "PathPrefix(`/`)", service: backend }\n  services:\n    backend:\n      loadBalancer:\n        servers: [{ url: "http://127.0.0.1:%s" }]\n' "$2" > "$1/dyn/bench.yaml"
+}

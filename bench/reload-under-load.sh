@@ -10,19 +10,10 @@ DURATION=${1:-10}
 ROUNDS=${2:-2}
 ROUTERS=${3:-100}
 CONNECTIONS=${4:-50}
-RUN=$(mktemp -d)
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$RUN"; }
-trap cleanup EXIT
+bench_run_dir
 BACKEND=$(freeport); WEB=$(freeport)
 start_backend "$RUN" "$BACKEND"; PIDS+=($!)
-mkdir -p "$RUN/dyn"
-cat > "$RUN/switchyard.yaml" <<CONF
-entryPoints:
-  web: { address: "127.0.0.1:$WEB" }
-providers:
-  file: { directory: dyn }
-CONF
+gateway_config "$RUN" "$WEB"
 # write_config <generation>: ROUTERS routers; the one named after the generation changes each time.
 write_config() {
   {

@@ -17,16 +17,10 @@ command -v caddy >/dev/null || missing+=(caddy)
 if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
-# The repository pins Node 24 (DESIGN.md); the system node may be older.
-NODE=node_modules/.bin/node
-[ -x "$NODE" ] || NODE=node
-NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+# Node 24 as the repository pins it (the system node may be older), nginx, free ports, the run folder.
+source bench/lib.sh
 HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
-RUN=$(mktemp -d)
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$RUN"; }
-trap cleanup EXIT
-freeport() { "$NODE" -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'; }
+bench_run_dir
 BACKEND=$(freeport); NGINX_PROXY=$(freeport); HAPROXY_PORT=$(freeport); CADDY_PORT=$(freeport)
 SY_UNDICI=$(freeport); SY_HTTPPROXY=$(freeport); BARE_HP=$(freeport); BARE_UNDICI=$(freeport)
 NGINX_2=$(freeport); SY_WORKERS=$(freeport)
@@ -85,23 +79,8 @@ XDG_DATA_HOME="$RUN" XDG_CONFIG_HOME="$RUN" caddy run --config "$RUN/Caddyfile" 
 "$NODE" bench/bare-undici.mjs "$BARE_UNDICI" "http://127.0.0.1:$BACKEND" & PIDS+=($!)
 
 switchyard() { # name port forwarder [workers]
-  mkdir -p "$RUN/$1/dyn"
-  cat > "$RUN/$1/switchyard.yaml" <<CONF
-workers: ${4:-1}
-entryPoints:
-  web: { address: "127.0.0.1:$2" }
-providers:
-  file: { directory: dyn }
-CONF
-  cat > "$RUN/$1/dyn/bench.yaml" <<CONF
-http:
-  routers:
-    bench: { rule: "PathPrefix(\`/\`)", service: backend }
-  services:
-    backend:
-      loadBalancer:
-        servers: [{ url: "http://127.0.0.1:$BACKEND" }]
-CONF
+  gateway_config "$RUN/$1" "$2" "${4:-1}"
+  one_route "$RUN/$1" "$BACKEND"
   SWITCHYARD_FORWARDER=$3 "$NODE" bin/switchyard.js --configFile="$RUN/$1/switchyard.yaml" >"$RUN/$1.log" 2>&1 & PIDS+=($!)
 }
 switchyard sy-undici "$SY_UNDICI" undici

@@ -10,29 +10,12 @@ cd "$(dirname "$0")/.."
 source bench/lib.sh
 SIZE=${1:-1073741824}
 ROUNDS=${2:-1}
-RUN=$(mktemp -d)
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$RUN"; }
-trap cleanup EXIT
+bench_run_dir
 BACKEND=$(freeport); WEB=$(freeport); NGINX_PORT=$(freeport)
 "$NODE" bench/streaming.ts "$BACKEND" "$SIZE" & PIDS+=($!)
 
-mkdir -p "$RUN/dyn"
-cat > "$RUN/switchyard.yaml" <<CONF
-entryPoints:
-  web: { address: "127.0.0.1:$WEB" }
-providers:
-  file: { directory: dyn }
-CONF
-cat > "$RUN/dyn/bench.yaml" <<CONF
-http:
-  routers:
-    bench: { rule: "PathPrefix(\`/\`)", service: backend }
-  services:
-    backend:
-      loadBalancer:
-        servers: [{ url: "http://127.0.0.1:$BACKEND" }]
-CONF
+gateway_config "$RUN" "$WEB"
+one_route "$RUN" "$BACKEND"
 "$NODE" bin/switchyard.js --configFile="$RUN/switchyard.yaml" >"$RUN/switchyard.log" 2>&1 & SY=$!; PIDS+=($SY)
 
 # One nginx process (no master), streaming both ways: without these settings nginx spools a large
