@@ -4,6 +4,7 @@ import { compileSchema, formatErrors } from './ajv.js';
 import { DynamicTopSchema, RouterSchema, ServersTransportSchema, ServiceSchema, TlsSchema, type DynamicConfig } from './dynamic-schema.js';
 import { checkMiddleware, checkRouter, checkService } from './element-checks.js';
 import { isDeepFrozen } from './deep-frozen.js';
+import { entriesOf } from '../records.js';
 
 /** Why one element (or the configuration's top level) was left out of a provider's snapshot. */
 export interface ElementError {
@@ -106,7 +107,7 @@ export function validateDynamic(input: unknown, source: DynamicSource, middlewar
       const elements = http[section];
       if (!isObject(elements)) continue;
       const kept: Record<string, unknown> = (out[section] = {});
-      for (const [name, raw] of Object.entries(elements)) {
+      for (const [name, raw] of entriesOf(elements)) {
         if (name.includes('@')) {
           report(kind, name, raw, ['name must not contain "@" (the provider qualifies names itself; use @ only in references)']);
           continue;

@@ -1,5 +1,6 @@
 import type { DynamicConfig, TlsConfig } from '../config/dynamic-schema.js';
 import type { ElementError } from '../config/validate-dynamic.js';
+import { entriesOf } from '../records.js';
 
 /** Qualifies a reference in its referrer's provider: `ref` if it already names one (`x@file`), else `ref@provider`. */
 export function qualify(ref: string, provider: string): string {
@@ -41,7 +42,7 @@ export function mergeProviderConfigs(byProvider: Map<string, DynamicConfig>): Me
       if (!from) continue;
       const into = (config[protocol] ??= {}) as NamedMaps;
       for (const [section, kind] of Object.entries(SECTIONS[protocol])) {
-        for (const [name, element] of Object.entries(from[section] ?? {})) {
+        for (const [name, element] of entriesOf(from[section] ?? {})) {
           if (name.includes('@')) {
             errors.push({ kind, name, raw: element, message: `${kind} "${name}" from provider "${provider}": a name must not contain "@"` });
             continue;

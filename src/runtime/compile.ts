@@ -16,6 +16,7 @@ import { buildChain, type MiddlewareBuildDeps } from './build-middlewares.js';
 import { createServiceBuilder } from './build-services.js';
 import { defaultEntryPoints, type EntryPointView } from './entry-point-view.js';
 import { redirectRouter } from './redirect-entry-point.js';
+import { entriesOf } from '../records.js';
 
 /** Highest priority a user may give a router; higher ones are reserved for internal routers. */
 export const MAX_USER_PRIORITY = Number.MAX_SAFE_INTEGER - 1000;
@@ -67,7 +68,7 @@ export function compile(input: CompileInput, deps: CompileDeps): RoutingTable {
   const defaults = defaultEntryPoints(input.entryPoints);
   const compiled: CompiledRouter[] = [];
 
-  for (const [name, router] of Object.entries(http.routers ?? {})) {
+  for (const [name, router] of entriesOf(http.routers ?? {})) {
     const routerStatus = status.routers[name]!;
     const provider = providerOf(name);
     try {

@@ -3,6 +3,7 @@ import type { ElementError } from '../config/validate-dynamic.js';
 import type { MiddlewareRegistry } from '../middleware/registry.js';
 import type { RuntimeStatus } from './status.js';
 import { providerOf } from './names.js';
+import { entriesOf } from '../records.js';
 
 const SERVICE_KINDS = ['loadBalancer', 'weighted', 'mirroring', 'failover', 'highestRandomWeight'] as const;
 
@@ -10,14 +11,14 @@ const SERVICE_KINDS = ['loadBalancer', 'weighted', 'mirroring', 'failover', 'hig
 export function initialStatus(config: DynamicConfig, errors: ElementError[], registry: MiddlewareRegistry): RuntimeStatus {
   const status: RuntimeStatus = { routers: {}, services: {}, middlewares: {} };
   const http = config.http ?? {};
-  for (const [name, router] of Object.entries(http.routers ?? {})) {
+  for (const [name, router] of entriesOf(http.routers ?? {})) {
     status.routers[name] = { name, provider: providerOf(name), status: 'enabled', config: router, using: [], priority: 0 };
   }
-  for (const [name, service] of Object.entries(http.services ?? {})) {
+  for (const [name, service] of entriesOf(http.services ?? {})) {
     const type = SERVICE_KINDS.find((k) => k in service)?.toLowerCase() ?? 'unknown';
     status.services[name] = { name, provider: providerOf(name), status: 'enabled', config: service, type, usedBy: [] };
   }
-  for (const [name, middleware] of Object.entries(http.middlewares ?? {})) {
+  for (const [name, middleware] of entriesOf(http.middlewares ?? {})) {
     const key = Object.keys(middleware)[0] ?? '';
     const type = registry.get(key) ? key.toLowerCase() : key.toLowerCase() || 'unknown';
     status.middlewares[name] = { name, provider: providerOf(name), status: 'enabled', config: middleware, type, usedBy: [] };

@@ -13,11 +13,13 @@ export function reportElementErrors(status: RuntimeStatus, previous: ReadonlySet
     ['middleware', status.middlewares],
   ] as const;
   for (const [kind, elements] of kinds) {
-    for (const element of Object.values(elements)) {
+    // Keys, not Object.values: see src/records.ts.
+    for (const key of Object.keys(elements)) {
+      const element = elements[key]!;
       for (const error of element.error ?? []) {
-        const key = `${kind}\n${element.name}\n${error}`;
-        current.add(key);
-        if (previous.has(key)) continue;
+        const seen = `${kind}\n${element.name}\n${error}`;
+        current.add(seen);
+        if (previous.has(seen)) continue;
         const fields = { [kind]: element.name, status: element.status };
         if (element.status === 'disabled') log.error(fields, error);
         else log.warn(fields, error);

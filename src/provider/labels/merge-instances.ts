@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { DynamicConfig } from '../../config/dynamic-schema.js';
+import { entriesOf } from '../../records.js';
 
 /** One instance's contribution: its http section, built from its labels and address. */
 export interface InstanceConfig {
@@ -23,7 +24,7 @@ export function mergeInstanceConfigs(instances: InstanceConfig[]): { http: NonNu
   const conflicts = new Map<string, string[]>();
   for (const instance of instances) {
     for (const section of SECTIONS) {
-      for (const [name, element] of Object.entries(instance.http[section] ?? {})) {
+      for (const [name, element] of entriesOf(instance.http[section] ?? {})) {
         const id = `${section}:${name}`;
         const previous = out[section][name];
         if (previous === undefined) {
