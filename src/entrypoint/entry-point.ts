@@ -191,7 +191,11 @@ export function createEntryPoint(options: EntryPointOptions): EntryPoint {
   attach(server);
   const idle = trackIdleConnections(server);
   // h2c with prior knowledge on the same port: gRPC clients without TLS (RFC 9113 §3.3).
-  const h2c = createCleartextHttp2(http2Limits({ maxHeaderBytes: policy.maxHeaderBytes, maxHeaderCount: policy.maxHeaderCount }));
+  const h2c = createCleartextHttp2(http2Limits({ maxHeaderBytes: policy.maxHeaderBytes, maxHeaderCount: policy.maxHeaderCount }), {
+    readTimeout: options.readTimeout,
+    idleTimeout: options.idleTimeout,
+    headersTimeout,
+  });
   attach(h2c.server);
   if (options.tls) {
     const limits = { readTimeout: options.readTimeout, idleTimeout: options.idleTimeout, headersTimeout, maxHeaderBytes: policy.maxHeaderBytes, maxHeaderCount: policy.maxHeaderCount };

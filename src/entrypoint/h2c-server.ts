@@ -1,5 +1,6 @@
 import http2, { type Http2Server, type ServerHttp2Session } from 'node:http2';
 import type { Socket } from 'node:net';
+import { guardHttp2Session, type Http2Timeouts } from './http2-timeouts.js';
 
 // RFC 9113 §3.4: a client that knows the server speaks HTTP/2 opens a cleartext connection with this preface.
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'latin1');
@@ -49,11 +50,13 @@ export interface CleartextHttp2 {
 /**
  * A server for connections that open with the preface, as gRPC clients without TLS do (Traefik serves
  * h2c the same way). The HTTP/1.1 `Upgrade: h2c` path stays refused: it is a request-smuggling vector.
+ * Sessions get the entry point's idle, header and read timeouts when `timeouts` is given.
  */
-export function createCleartextHttp2(options: http2.ServerOptions): CleartextHttp2 {
+export function createCleartextHttp2(options: http2.ServerOptions, timeouts?: Http2Timeouts): CleartextHttp2 {
   const server = http2.createServer(options);
   const sessions = new Set<ServerHttp2Session>();
   server.on('session', (session: ServerHttp2Session) => {
+    if (timeouts) guardHttp2Session(session, timeouts);
     sessions.add(session);
     session.once('close', () => sessions.delete(session));
   });

@@ -4,6 +4,7 @@ import type { Socket } from 'node:net';
 import type { TlsManager } from '../tls/tls-manager.js';
 import type { BuiltTlsOptions } from '../tls/tls-options.js';
 import type { ClientHello } from '../tls/client-hello.js';
+import { guardHttp2Session } from './http2-timeouts.js';
 
 /** Attaches the entry point's request, upgrade and connect handlers to a server, for one TLS option set. */
 export type AttachHandlers = (server: Http2SecureServer, handshake: BuiltTlsOptions) => void;
@@ -12,7 +13,7 @@ export type AttachHandlers = (server: Http2SecureServer, handshake: BuiltTlsOpti
 export interface SecureLimits {
   readTimeout: number;
   idleTimeout: number;
-  /** Time for the request line and headers (HTTP/1.1 over TLS), as on plain connections. */
+  /** Time for the request line and headers (HTTP/1.1 over TLS), or for an HTTP/2 session's first request. */
   headersTimeout: number;
   maxHeaderBytes: number;
   maxHeaderCount: number;
@@ -74,6 +75,8 @@ export function createSecureServers(manager: TlsManager, attach: AttachHandlers,
       if (options.clientAuthType === 'VerifyClientCertIfGiven' && hasCert && !socket.authorized) socket.destroy();
     });
     server.on('session', (session: ServerHttp2Session) => {
+      // HTTP/2 gets the same timeouts per session and stream; see http2-timeouts.ts.
+      guardHttp2Session(session, limits);
       sessions.add(session);
       session.once('close', () => sessions.delete(session));
     });
