@@ -58,6 +58,9 @@ export function createSecureServers(manager: TlsManager, attach: AttachHandlers,
       ...(fallback ? { cert: fallback.cert, key: fallback.key } : {}),
       ...manager.serverOptions(options),
       ...http2Limits(limits),
+      // A handshake that stalls after the ClientHello holds a socket like a slow request head does: bound it
+      // by the same time (Go bounds it by the smallest of the read timeouts; Node's default is 120 s).
+      handshakeTimeout: limits.headersTimeout,
       // acme-tls/1 handshakes never reach here (see accept); HTTP cannot be served over it.
       ALPNProtocols: options.alpnProtocols.filter((p) => p !== 'acme-tls/1'),
       requestCert,
