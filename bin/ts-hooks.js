@@ -16,7 +16,12 @@ module.registerHooks({
       return nextResolve(specifier, context);
     } catch (error) {
       if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !RELATIVE_JS.test(specifier) || !TS_PARENT.test(context.parentURL ?? '')) throw error;
-      return nextResolve(`${specifier.slice(0, -3)}.ts`, context);
+      try {
+        return nextResolve(`${specifier.slice(0, -3)}.ts`, context);
+      } catch {
+        // Neither exists: the error names the module as it was imported.
+        throw error;
+      }
     }
   },
 });
