@@ -4,8 +4,8 @@
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 
-# Production dependencies only. tsx stays: bin/switchyard.js loads the TypeScript sources through it
-# (there is no build step), so it is a runtime dependency.
+# Production dependencies only. There is no build step: Node 24 runs the TypeScript sources itself
+# (bin/ts-hooks.js); tsx stays a dependency for Node versions without type stripping.
 FROM ${NODE_IMAGE} AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
@@ -25,10 +25,10 @@ COPY src ./src
 COPY providers ./providers
 COPY middlewares ./middlewares
 COPY dashboard ./dashboard
-# NODE_ENV for the libraries; TSX_DISABLE_CACHE because tsx would otherwise write its transform cache
-# under /tmp and fail on a read-only root filesystem without a /tmp volume.
-ENV NODE_ENV=production \
-    TSX_DISABLE_CACHE=1
+# NODE_ENV for the libraries. Nothing is written at run time (no transform cache), so a read-only root
+# filesystem works. For thousands of routes under a tight memory limit, see docs/operations.md#memory
+# (NODE_OPTIONS=--max-semi-space-size=16).
+ENV NODE_ENV=production
 # The image's `node` user, by number so runAsNonRoot can check it.
 USER 1000:1000
 EXPOSE 8000 8443 8080
