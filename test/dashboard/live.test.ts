@@ -1,7 +1,6 @@
-import http from 'node:http';
 import t from 'tap';
 import { startBackend } from '../helpers/backends.js';
-import { launchBrowser, sampleDynamic, startDashboardGateway } from '../helpers/browser-harness.js';
+import { getVia, launchBrowser, sampleDynamic, startDashboardGateway } from '../helpers/browser-harness.js';
 
 const rows = '.vlist-spacer [role="row"]';
 
@@ -105,14 +104,3 @@ t.test('the dashboard in Chromium: live updates, the route tester, traffic rates
   });
 });
 
-// fetch() will not send a Host header of our choosing; node:http does.
-function getVia(port: number, host: string, path: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    http
-      .get({ host: '127.0.0.1', port, path, headers: { host }, agent: false }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      })
-      .on('error', reject);
-  });
-}

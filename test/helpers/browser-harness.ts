@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startTestGateway, type TestGateway, type TestGatewayOptions } from '../helpers/gateway-harness.js';
 
@@ -76,4 +77,16 @@ export function watchForeignRequests(page: Page, origin: string): string[] {
     if (!request.url().startsWith(origin)) foreign.push(request.url());
   });
   return foreign;
+}
+
+/** A GET to the gateway with a Host header of our choosing (fetch() will not send one); resolves with the status. */
+export function getVia(port: number, host: string, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path, headers: { host }, agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      })
+      .on('error', reject);
+  });
 }
