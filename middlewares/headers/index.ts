@@ -1,8 +1,8 @@
 import { defineMiddleware } from '../../src/middleware/definition.js';
 import { sendPlain } from '../path/rewrite.js';
 import { createCors } from './cors.js';
-import { applyRequestHeaders, applyResponseHeaders, checkHeaderMap } from './custom.js';
-import { onResponseHead } from './on-head.js';
+import { applyRequestHeaders, applyResponseHeaders, checkHeaderMap, compileHeaderEdits } from './custom.js';
+import { editResponseHead, onResponseHead } from './on-head.js';
 import { HeadersSchema } from './schema.js';
 import { createSecurity } from './security.js';
 
@@ -22,14 +22,20 @@ export const headersMiddleware = defineMiddleware({
     }
     const cors = createCors(config);
     const security = createSecurity(config);
-    const requestHeaders = config.customRequestHeaders ?? {};
-    const responseHeaders = config.customResponseHeaders ?? {};
-    const changesResponses = security.setsHeaders || cors.enabled || Object.keys(responseHeaders).length > 0;
+    // The header tables are fixed: names are trimmed and lower-cased here, not per request.
+    const requestHeaders = compileHeaderEdits(config.customRequestHeaders);
+    const responseHeaders = compileHeaderEdits(config.customResponseHeaders);
+    const responseByKey = new Map(responseHeaders.map((edit) => [edit.key, edit]));
+    // Only fixed custom response headers: the head is edited as it is written, without reading the response's headers.
+    const onlyCustom = !security.setsHeaders && !cors.enabled;
+    const changesResponses = security.setsHeaders || cors.enabled || responseHeaders.length > 0;
     return (req, res) => {
       if (!security.hostAllowed(req)) return sendPlain(req, res, 400, 'Bad Host');
       const preflight = cors.isPreflight(req);
-      // Security headers first, so custom response headers can override or remove them, as in Traefik.
-      if (changesResponses) {
+      if (onlyCustom) {
+        if (responseHeaders.length > 0) editResponseHead(res, responseHeaders, responseByKey);
+      } else if (changesResponses) {
+        // Security headers first, so custom response headers can override or remove them, as in Traefik.
         onResponseHead(res, () => {
           security.responseHeaders(req, res);
           applyResponseHeaders(res, responseHeaders);

@@ -1,4 +1,7 @@
 import type { OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import type { HeaderEdit } from './custom.js';
+
+type WriteHead = (...args: unknown[]) => ServerResponse;
 
 /** Moves headers passed to `writeHead` onto the response, so they can be read and changed before they are sent. */
 function mergeGiven(res: ServerResponse, given: unknown): void {
@@ -25,7 +28,7 @@ function mergeGiven(res: ServerResponse, given: unknown): void {
  * (`end` without `writeHead`) goes through `writeHead` too.
  */
 export function onResponseHead(res: ServerResponse, modify: (res: ServerResponse) => void): void {
-  const original = res.writeHead as (...args: unknown[]) => ServerResponse;
+  const original = res.writeHead as WriteHead;
   let done = false;
   res.writeHead = function (this: ServerResponse, status: number, reasonOrHeaders?: unknown, maybeHeaders?: unknown) {
     if (!done && !res.headersSent) {
@@ -36,5 +39,60 @@ export function onResponseHead(res: ServerResponse, modify: (res: ServerResponse
       return reason === undefined ? original.call(res, status) : original.call(res, status, reason);
     }
     return original.call(res, status, reasonOrHeaders, maybeHeaders);
+  } as ServerResponse['writeHead'];
+}
+
+/**
+ * The header object to write instead of `given`: the same headers in the same order, the configured ones
+ * replaced (or dropped) where the server had them, whatever their case, and the others appended. The
+ * response's own headers are only touched for removals, so Node writes the head from this one object.
+ */
+function editGiven(res: ServerResponse, given: OutgoingHttpHeaders, edits: readonly HeaderEdit[], byKey: ReadonlyMap<string, HeaderEdit>): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  let applied: Set<string> | undefined;
+  for (const name in given) {
+    const value = given[name];
+    if (value === undefined) continue;
+    const edit = byKey.get(name.toLowerCase());
+    if (!edit) {
+      out[name] = value;
+      continue;
+    }
+    applied ??= new Set();
+    if (applied.has(edit.key)) continue;
+    applied.add(edit.key);
+    if (edit.value !== '') out[edit.name] = edit.value;
+  }
+  for (const edit of edits) {
+    // A header set earlier with setHeader is merged by Node under the given ones: a removal must clear it there.
+    if (edit.value === '') res.removeHeader(edit.name);
+    else if (!applied?.has(edit.key)) out[edit.name] = edit.value;
+  }
+  return out;
+}
+
+/**
+ * `onResponseHead` for a middleware that only sets and removes fixed response headers: the common case,
+ * done without moving every header the server sent onto the response first. The result is the one
+ * `applyResponseHeaders` gives after a merge; a head given as an array takes the general path.
+ */
+export function editResponseHead(res: ServerResponse, edits: readonly HeaderEdit[], byKey: ReadonlyMap<string, HeaderEdit>): void {
+  const original = res.writeHead as WriteHead;
+  let done = false;
+  res.writeHead = function (this: ServerResponse, status: number, reasonOrHeaders?: unknown, maybeHeaders?: unknown) {
+    if (done || res.headersSent) return original.call(res, status, reasonOrHeaders, maybeHeaders);
+    done = true;
+    const reason = typeof reasonOrHeaders === 'string' ? reasonOrHeaders : undefined;
+    const given = reason !== undefined ? maybeHeaders : (reasonOrHeaders ?? maybeHeaders);
+    if (given !== undefined && given !== null && typeof given === 'object' && !Array.isArray(given)) {
+      const headers = editGiven(res, given as OutgoingHttpHeaders, edits, byKey);
+      return reason === undefined ? original.call(res, status, headers) : original.call(res, status, reason, headers);
+    }
+    mergeGiven(res, given);
+    for (const { name, value } of edits) {
+      if (value === '') res.removeHeader(name);
+      else res.setHeader(name, value);
+    }
+    return reason === undefined ? original.call(res, status) : original.call(res, status, reason);
   } as ServerResponse['writeHead'];
 }

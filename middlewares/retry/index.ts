@@ -1,14 +1,18 @@
 import { Type } from '@sinclair/typebox';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { Duration } from '../../src/config/types.js';
 import { parseDuration } from '../../src/duration.js';
-import { getContext, setContext } from '../../src/http/context.js';
+import { getContext, setContext, type RequestContext } from '../../src/http/context.js';
 import { defineMiddleware } from '../../src/middleware/definition.js';
-import { readBody, type ReadBody } from '../../src/services/read-body.js';
+import { hasRequestBody, readBody, type ReadBody } from '../../src/services/read-body.js';
 import { createReplayRequest } from '../../src/services/replay-request.js';
 import { createDiscardSocket } from '../../src/services/sink-response.js';
 import { parseStatusRanges } from '../traffic-control/status-ranges.js';
-import { createBackoff } from './backoff.js';
 import { runAttempts } from './attempts.js';
+import { createBackoff } from './backoff.js';
+import type { RetryPlan } from './plan.js';
+import { retryWithoutBody } from './without-body.js';
 
 // Replaying these could repeat a side effect the server already performed (Traefik #8990).
 const NON_IDEMPOTENT = new Set(['POST', 'PATCH', 'LOCK']);
@@ -44,17 +48,24 @@ export const retryMiddleware = defineMiddleware({
     const timeoutMs = duration(config.timeout, 'timeout');
     const status = config.status?.length ? parseStatusRanges(config.status, 'status') : undefined;
     if (config.disableRetryOnNetworkError && !status) throw new Error('disableRetryOnNetworkError: requires status (nothing would be retried)');
-    const maxBody = config.maxRequestBodyBytes ?? TWO_MIB;
     const attempts = config.attempts;
     const retryNetwork = !config.disableRetryOnNetworkError;
+    // Everything that depends only on the configuration is built here, once; a request only gets its own
+    // backoff sequence when there are waits to grow.
+    const noWait = (): number => 0;
+    const plan: RetryPlan = {
+      attempts,
+      timeoutMs,
+      backoff: initialMs > 0 ? () => createBackoff(initialMs, attempts) : () => noWait,
+      shouldRetry: status ? (code, networkError) => (networkError && retryNetwork) || status(code) : (_code, networkError) => networkError && retryNetwork,
+      maxBody: config.maxRequestBodyBytes ?? TWO_MIB,
+      log: ctx.log,
+    };
 
-    return async (req, res) => {
-      const rctx = getContext(req);
-      // A WebSocket handshake hands the connection over; it can never be replayed.
-      if (attempts < 2 || rctx.upgrade || (!config.retryNonIdempotentMethod && NON_IDEMPOTENT.has(req.method ?? ''))) return next(req, res);
+    const retryWithBody = async (req: IncomingMessage, res: ServerResponse, rctx: RequestContext): Promise<void> => {
       let body: ReadBody;
       try {
-        body = await readBody(req, maxBody);
+        body = await readBody(req, plan.maxBody);
       } catch {
         return; // the client went away while sending its body
       }
@@ -64,17 +75,17 @@ export const retryMiddleware = defineMiddleware({
         setContext(once, rctx);
         return next(once, res);
       }
-      await runAttempts({
-        req,
-        res,
-        next,
-        body: body.chunks,
-        attempts,
-        timeoutMs,
-        backoff: createBackoff(initialMs, attempts),
-        shouldRetry: (head) => (head.networkError && retryNetwork) || (status !== undefined && status(head.status)),
-        log: ctx.log,
-      });
+      await runAttempts(req, res, next, plan, body.chunks, { attempt: 1, started: performance.now(), base: { ...rctx }, backoff: plan.backoff() });
+    };
+
+    // Not async: the handler it picks returns the promise, without one more layer of its own.
+    return (req, res) => {
+      const rctx = getContext(req);
+      // A WebSocket handshake hands the connection over; it can never be replayed.
+      if (attempts < 2 || rctx.upgrade || (!config.retryNonIdempotentMethod && NON_IDEMPOTENT.has(req.method ?? ''))) return next(req, res);
+      // HTTP/1 framing says there is no body (RFC 9112 §6.3): nothing to read and keep for a replay.
+      if (req.httpVersionMajor === 1 && !hasRequestBody(req)) return retryWithoutBody(req, res, next, plan);
+      return retryWithBody(req, res, rctx);
     };
   },
 });

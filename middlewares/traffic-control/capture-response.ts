@@ -20,9 +20,13 @@ export interface CaptureHooks {
   onChunk?(chunk: Buffer): void;
 }
 
-// The forwarder answers a failed exchange through sendGatewayError, which first removes every header already
-// set; a header set here and gone at writeHead tells that answer apart from a server's own 502/504.
-const PROBE = 'x-switchyard-capture-probe';
+/**
+ * The forwarder answers a failed exchange through sendGatewayError, which first removes every header already
+ * set; this header, set before the downstream runs and gone at writeHead, tells that answer apart from a
+ * server's own 502/504.
+ */
+export const CAPTURE_PROBE = 'x-switchyard-capture-probe';
+const PROBE = CAPTURE_PROBE;
 
 function toBuffer(chunk: unknown, encoding?: BufferEncoding): Buffer {
   if (Buffer.isBuffer(chunk)) return chunk;
