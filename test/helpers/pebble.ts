@@ -83,8 +83,13 @@ export async function preparePebble(): Promise<Pebble> {
       };
       writeFileSync(path.join(dir, 'pebble.json'), JSON.stringify(config));
       // NOSLEEP: no random 0-15 s validation delay; AUTHZREUSE=0: every order needs its challenges.
-      launch('pebble', ['-config', path.join(dir, 'pebble.json'), '-dnsserver', `127.0.0.1:${dnsPort}`, '-strict=false'], { PEBBLE_VA_NOSLEEP: '1', PEBBLE_AUTHZREUSE: '0', PEBBLE_WFE_NONCEREJECT: '0', ...(alternateRoots && { PEBBLE_ALTERNATE_ROOTS: String(alternateRoots) }) });
-      await until(async () => (await get(`https://127.0.0.1:${acmePort}/dir`).then((r) => r.status === 200, () => false)), 'pebble');
+      const pebble = launch('pebble', ['-config', path.join(dir, 'pebble.json'), '-dnsserver', `127.0.0.1:${dnsPort}`, '-strict=false'], { PEBBLE_VA_NOSLEEP: '1', PEBBLE_AUTHZREUSE: '0', PEBBLE_WFE_NONCEREJECT: '0', ...(alternateRoots && { PEBBLE_ALTERNATE_ROOTS: String(alternateRoots) }) });
+      // Pebble makes its root and intermediate keys at start, which a loaded machine can stretch past 15 s;
+      // one that exits (a port taken meanwhile) is reported with its own words at once.
+      await until(async () => {
+        if (pebble.exitCode !== null) throw new Error(`pebble exited (${pebble.exitCode}): ${output.slice(-400)}`);
+        return get(`https://127.0.0.1:${acmePort}/dir`).then((r) => r.status === 200, () => false);
+      }, 'pebble', 60_000);
     },
     async root(index = 0) {
       return (await get(`https://127.0.0.1:${mgmtPort}/roots/${index}`)).body;
@@ -129,7 +134,7 @@ export async function startHttpreqBridge(challtestsrv: string): Promise<{ endpoi
   return { endpoint: `http://127.0.0.1:${port}`, calls, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`${what} did not start within ${timeoutMs / 1000} s (is the Debian package pebble installed?)`);
