@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { getContext } from '../src/http/context.js';
+import { hasRequestBody } from '../src/http/request-body.js';
 import { defineMiddleware } from '../src/middleware/definition.js';
 import { parseDuration } from '../src/duration.js';
 import { interceptResponse } from './response/intercept.js';
@@ -91,7 +92,7 @@ export const timeoutMiddleware = defineMiddleware({
       };
       if (headerMs > 0) {
         // A forwarder that sends no body never reads a bodiless HTTP/1 request, so its 'end' would not come.
-        const bodiless = req.httpVersionMajor < 2 && !req.headers['transfer-encoding'] && (req.headers['content-length'] ?? '0') === '0';
+        const bodiless = req.httpVersionMajor < 2 && !hasRequestBody(req);
         if (req.readableEnded || bodiless) armHeader();
         else req.once('end', armHeader);
       }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { hasRequestBody } from '../http/request-body.js';
 
 /**
  * Calls `onIdle` when a request body stops arriving for `idleMs` (CVE-2024-28869: with
@@ -45,6 +46,5 @@ export function watchBodyIdle(req: IncomingMessage, res: ServerResponse, idleMs:
 function hasBody(req: IncomingMessage): boolean {
   const stream = (req as { stream?: { endAfterHeaders?: boolean } }).stream;
   if (stream) return !stream.endAfterHeaders;
-  const length = req.headers['content-length'];
-  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+  return hasRequestBody(req);
 }

@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import type { ServerOptions } from 'http-proxy-3';
 import { forwardedUrl, type RequestContext } from '../http/context.js';
+import { hasRequestBody } from '../http/request-body.js';
 import { applyForwardedHeaders, forwardedHeadersApplied } from './forwarded-headers.js';
 import type { ForwardOptions, ForwardTarget } from './forwarder.js';
 import { requestFraming } from './framing.js';
@@ -19,9 +20,7 @@ const REPLAYABLE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 
 /** True for an idempotent request without a body, which may be sent again when a pooled connection turns out dead. */
 export function isReplayable(req: IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  const noBody = req.headers['transfer-encoding'] === undefined && (length === undefined || Number(length) === 0);
-  return REPLAYABLE_METHODS.has(req.method ?? '') && noBody;
+  return REPLAYABLE_METHODS.has(req.method ?? '') && !hasRequestBody(req);
 }
 
 /** The Host header for the server: the client's with `passHostHeader`, else the server URL's host. */

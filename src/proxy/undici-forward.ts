@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { elementFields, type RequestContext } from '../http/context.js';
+import { hasRequestBody } from '../http/request-body.js';
 import type { Logger } from '../log.js';
 import type { Exchange } from './exchange.js';
 import type { ForwardOptions, ForwardTarget } from './forwarder.js';
@@ -206,8 +207,7 @@ function asList(value: number | string | string[] | undefined): string[] {
  */
 function bodyOf(req: IncomingMessage): Dispatcher.DispatchOptions['body'] {
   if (req.headers['transfer-encoding'] !== undefined) return req.iterator({ destroyOnReturn: false }) as unknown as Readable;
-  const length = req.headers['content-length'];
-  return length !== undefined && Number.parseInt(length, 10) > 0 ? req : null;
+  return hasRequestBody(req) ? req : null;
 }
 
 /** Creates the undici path for plain HTTP/1 requests; the sanitation and outcomes are those of the http-proxy-3 path. */

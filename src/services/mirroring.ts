@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { MirroringConfig } from '../config/dynamic-schema.js';
 import { getContext, setContext, type RequestContext } from '../http/context.js';
+import { hasRequestBody } from '../http/request-body.js';
 import { configHash } from '../runtime/state-store.js';
 import type { ServiceBuildContext } from './build.js';
 import { isHealthChecked } from './health-signal.js';
@@ -37,7 +38,7 @@ export function createMirroring(config: MirroringConfig, ctx: ServiceBuildContex
 
   const send = (mirror: (typeof mirrors)[number], from: IncomingMessage, rctx: RequestContext, body: readonly Buffer[]): void => {
     const copy = createReplayRequest(from, createDiscardSocket(from.socket), body);
-    if (body.length === 0 && hasBody(from)) {
+    if (body.length === 0 && hasRequestBody(from)) {
       // mirrorBody: false sends the request without its body, announced as such.
       delete copy.headers['transfer-encoding'];
       copy.headers['content-length'] = '0';
@@ -56,7 +57,7 @@ export function createMirroring(config: MirroringConfig, ctx: ServiceBuildContex
       // WebSocket upgrades are a connection, not a request: they are never mirrored.
       const chosen = rctx.upgrade ? [] : choose();
       if (chosen.length === 0) return main.handle(req, res);
-      if (!mirrorBody || !hasBody(req)) {
+      if (!mirrorBody || !hasRequestBody(req)) {
         for (const mirror of chosen) send(mirror, req, rctx, []);
         return main.handle(req, res);
       }
@@ -83,7 +84,4 @@ export function createMirroring(config: MirroringConfig, ctx: ServiceBuildContex
   };
 }
 
-function hasBody(req: IncomingMessage): boolean {
-  const length = req.headers['content-length'];
-  return req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
-}
+
