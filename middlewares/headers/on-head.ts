@@ -1,5 +1,5 @@
 import type { OutgoingHttpHeader, OutgoingHttpHeaders, ServerResponse } from 'node:http';
-import type { HeaderEdit } from './custom.js';
+import { applyResponseHeaders, type HeaderEdit } from './custom.js';
 
 type WriteHead = (...args: unknown[]) => ServerResponse;
 
@@ -89,10 +89,7 @@ export function editResponseHead(res: ServerResponse, edits: readonly HeaderEdit
       return reason === undefined ? original.call(res, status, headers) : original.call(res, status, reason, headers);
     }
     mergeGiven(res, given);
-    for (const { name, value } of edits) {
-      if (value === '') res.removeHeader(name);
-      else res.setHeader(name, value);
-    }
+    applyResponseHeaders(res, edits);
     return reason === undefined ? original.call(res, status) : original.call(res, status, reason);
   } as ServerResponse['writeHead'];
 }

@@ -168,7 +168,8 @@ class DirectAttempt {
   }
 }
 
-const never: RetryDecision = () => false;
+/** Never retries: the decision once no further attempt is allowed. */
+export const never: RetryDecision = () => false;
 
 /** The first attempt as its caller sees it: started before the downstream runs, told when the downstream returned. */
 export interface DirectAttemptHandle {

@@ -2,10 +2,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { getContext, type Handler, type RequestContext } from '../../src/http/context.js';
 import { runAttempts, sleep } from './attempts.js';
-import { startDirectAttempt, type RetryDecision } from './direct-attempt.js';
+import { never, startDirectAttempt } from './direct-attempt.js';
 import type { RetryPlan } from './plan.js';
-
-const never: RetryDecision = () => false;
 
 /**
  * Retries a request that has no body. Most requests are answered by their first attempt, so that one

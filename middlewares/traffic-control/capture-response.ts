@@ -26,7 +26,6 @@ export interface CaptureHooks {
  * server's own 502/504.
  */
 export const CAPTURE_PROBE = 'x-switchyard-capture-probe';
-const PROBE = CAPTURE_PROBE;
 
 function toBuffer(chunk: unknown, encoding?: BufferEncoding): Buffer {
   if (Buffer.isBuffer(chunk)) return chunk;
@@ -62,7 +61,7 @@ class CaptureResponse extends ServerResponse {
     this.hooks = hooks;
     this.ended = new Promise((resolve) => (this.#resolve = resolve));
     this.assignSocket(createDiscardSocket(req.socket as Socket));
-    this.setHeader(PROBE, '1');
+    this.setHeader(CAPTURE_PROBE, '1');
     this.once('finish', () => this.#resolve());
     this.once('close', () => this.#resolve());
   }
@@ -73,8 +72,8 @@ class CaptureResponse extends ServerResponse {
       headers = reason;
       reason = undefined;
     }
-    const networkError = !this.hasHeader(PROBE) && (status === 502 || status === 504);
-    this.removeHeader(PROBE);
+    const networkError = !this.hasHeader(CAPTURE_PROBE) && (status === 502 || status === 504);
+    this.removeHeader(CAPTURE_PROBE);
     const merged: OutgoingHttpHeaders = { ...this.getHeaders(), ...headerObject(headers) };
     this.mode = this.hooks.onHead({ status, reason: reason as string | undefined, headers: merged, networkError });
     if (this.mode === 'pass' && !this.real.headersSent) {
