@@ -14,7 +14,7 @@ import { parseAddress } from './listen-address.js';
 import type { TlsManager } from '../tls/tls-manager.js';
 import type { BuiltTlsOptions } from '../tls/tls-options.js';
 import { peekConnection } from '../tls/client-hello.js';
-import { createSecureServers, http2Limits, type SecureServers } from './secure-servers.js';
+import { checkingInterval, createSecureServers, http2Limits, type SecureLimits, type SecureServers } from './secure-servers.js';
 import { createCleartextHttp2, prefaceState, readUntilKnown } from './h2c-server.js';
 import { adaptHttp2Request } from './http2-compat.js';
 import { trackIdleConnections } from '../upgrade/idle-connections.js';
@@ -83,7 +83,7 @@ export function createEntryPoint(options: EntryPointOptions): EntryPoint {
     keepAliveTimeout: options.idleTimeout,
     maxHeaderSize: policy.maxHeaderBytes,
     // Node checks its timers every 30s by default, so a 5s header timeout could take 35s to fire.
-    connectionsCheckingInterval: Math.max(250, Math.min(30_000, Math.floor(headersTimeout / 4))),
+    connectionsCheckingInterval: checkingInterval(headersTimeout),
   });
   // One more than the limit: Node silently drops lines past maxHeadersCount, prepareRequest answers 431 instead.
   server.maxHeadersCount = policy.maxHeaderCount + 1;
@@ -190,17 +190,12 @@ export function createEntryPoint(options: EntryPointOptions): EntryPoint {
   };
   attach(server);
   const idle = trackIdleConnections(server);
+  // The same timeouts and header limits for HTTP/2, cleartext and over TLS, as for HTTP/1.1.
+  const limits: SecureLimits = { readTimeout: options.readTimeout, idleTimeout: options.idleTimeout, headersTimeout, maxHeaderBytes: policy.maxHeaderBytes, maxHeaderCount: policy.maxHeaderCount };
   // h2c with prior knowledge on the same port: gRPC clients without TLS (RFC 9113 §3.3).
-  const h2c = createCleartextHttp2(http2Limits({ maxHeaderBytes: policy.maxHeaderBytes, maxHeaderCount: policy.maxHeaderCount }), {
-    readTimeout: options.readTimeout,
-    idleTimeout: options.idleTimeout,
-    headersTimeout,
-  });
+  const h2c = createCleartextHttp2(http2Limits(limits), limits);
   attach(h2c.server);
-  if (options.tls) {
-    const limits = { readTimeout: options.readTimeout, idleTimeout: options.idleTimeout, headersTimeout, maxHeaderBytes: policy.maxHeaderBytes, maxHeaderCount: policy.maxHeaderCount };
-    secure = createSecureServers(options.tls, attach, limits);
-  }
+  if (options.tls) secure = createSecureServers(options.tls, attach, limits);
 
   const peekTimeout = options.readTimeout > 0 ? Math.min(options.readTimeout, 60_000) : 60_000;
   const raw = new Set<Socket>();
