@@ -31,9 +31,13 @@ export function createServiceBuilder(deps: ServiceBuildDeps) {
 
   // One hash per transport and table, not one per service using it (10,000 services share the default).
   const transportKeys = new Map<string, string>();
-  const transport = (ref: string | undefined, provider: string): Transport => {
+  // A service's `serversTransport` reference: its qualified name and configuration (undefined: it does not exist).
+  const transportOf = (ref: string | undefined, provider: string): { name: string; config: ServersTransportConfig | undefined } => {
     const name = ref ? resolveRef(ref, provider) : 'default@internal';
-    const config = name === 'default@internal' ? deps.defaultTransport : deps.transports[name];
+    return { name, config: name === 'default@internal' ? deps.defaultTransport : deps.transports[name] };
+  };
+  const transport = (ref: string | undefined, provider: string): Transport => {
+    const { name, config } = transportOf(ref, provider);
     if (!config) throw new Error(`serversTransport "${name}" does not exist`);
     return deps.state.get(transportKey(name, config), () => createTransport(config));
   };
@@ -49,10 +53,8 @@ export function createServiceBuilder(deps: ServiceBuildDeps) {
     // Frozen means it came through the watcher and cannot change under the built service. Health checks and
     // service middlewares tie a service to other state or elements, so those are always rebuilt.
     if (!lb || !isDeepFrozen(config) || Object.keys(config).length !== 1 || lb.healthCheck || lb.passiveHealthCheck) return undefined;
-    const name = lb.serversTransport ? resolveRef(lb.serversTransport, provider) : 'default@internal';
-    const transportConfig = name === 'default@internal' ? deps.defaultTransport : deps.transports[name];
-    if (!transportConfig) return undefined;
-    return transportKey(name, transportConfig);
+    const { name, config: transportConfig } = transportOf(lb.serversTransport, provider);
+    return transportConfig ? transportKey(name, transportConfig) : undefined;
   };
 
   const get = (name: string, usedBy?: string): Service => {
