@@ -2,7 +2,7 @@ import type { Redis, RedisOptions } from 'ioredis';
 import { loadIoredis } from '../../src/lazy-modules.js';
 import type { Logger } from '../../src/log.js';
 import type { KvPair, KvSession } from '../../src/provider/kv/index.js';
-import type { KvTls } from '../../src/provider/kv/static-options.js';
+import { kvTlsConnection, type KvTls } from '../../src/provider/kv/static-options.js';
 import { enableKeyspaceEvents } from './keyspace.js';
 
 const SCAN_COUNT = 1000;
@@ -28,7 +28,7 @@ export function providerClientOptions(connection: RedisConnection): RedisOptions
     connectTimeout: 5000,
     ...(connection.username !== undefined && { username: connection.username }),
     ...(connection.password !== undefined && { password: connection.password }),
-    ...(tls && { tls: { ...(tls.ca && { ca: tls.ca }), ...(tls.cert && { cert: tls.cert }), ...(tls.key && { key: tls.key }), rejectUnauthorized: !tls.insecureSkipVerify } }),
+    ...(tls && { tls: kvTlsConnection(tls) }),
   };
 }
 

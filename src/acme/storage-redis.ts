@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis, RedisOptions } from 'ioredis';
 import { loadIoredis } from '../lazy-modules.js';
-import type { KvTls } from '../provider/kv/static-options.js';
+import { kvTlsConnection, type KvTls } from '../provider/kv/static-options.js';
 import { createSerializer, decodeResolverData, encodeResolverData, pause } from './storage-shared.js';
 import type { StorageBackend, Unlock } from './storage.js';
 
@@ -38,7 +38,7 @@ export function redisStorage(options: RedisStorageOptions): StorageBackend {
     db: options.db,
     ...(options.username && { username: options.username }),
     ...(options.password !== undefined && { password: options.password }),
-    ...(options.tls && { tls: { ...(options.tls.ca && { ca: options.tls.ca }), ...(options.tls.cert && { cert: options.tls.cert }), ...(options.tls.key && { key: options.tls.key }), rejectUnauthorized: !options.tls.insecureSkipVerify } }),
+    ...(options.tls && { tls: kvTlsConnection(options.tls) }),
   };
   const client = new (loadIoredis().Redis)(settings);
   // WATCH belongs to a connection: transactions get their own, one at a time.

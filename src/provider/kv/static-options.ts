@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { ConnectionOptions } from 'node:tls';
 import { Type, type Static } from '@sinclair/typebox';
 import { pemOf } from '../../proxy/transport.js';
 
@@ -31,4 +32,9 @@ export function loadKvTls(tls: KvTlsOptions, baseDir: string, provider: string):
     return pemOf(value.includes('-----BEGIN') ? value : path.resolve(baseDir, value), `providers.${provider}.tls.${option}`);
   };
   return { ca: load(tls.ca, 'ca'), cert: load(tls.cert, 'cert'), key: load(tls.key, 'key'), insecureSkipVerify: tls.insecureSkipVerify ?? false };
+}
+
+/** Node TLS options for a loaded `tls`: only the PEMs it has, and verification unless skipped. */
+export function kvTlsConnection(tls: KvTls): ConnectionOptions {
+  return { ...(tls.ca && { ca: tls.ca }), ...(tls.cert && { cert: tls.cert }), ...(tls.key && { key: tls.key }), rejectUnauthorized: !tls.insecureSkipVerify };
 }
