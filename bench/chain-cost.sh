@@ -19,19 +19,10 @@ ROUNDS=${2:-3}
 CONNECTIONS=${3:-50}
 MODE=${4:-chain}
 TARGET=${5:-chain}
-RUN=$(mktemp -d)
-PIDS=()
-cleanup() { for p in "${PIDS[@]:-}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$RUN"; }
-trap cleanup EXIT
+bench_run_dir
 BACKEND=$(freeport); WEB=$(freeport)
 start_backend "$RUN" "$BACKEND"; PIDS+=($!)
-mkdir -p "$RUN/dyn"
-cat > "$RUN/switchyard.yaml" <<CONF
-entryPoints:
-  web: { address: "127.0.0.1:$WEB" }
-providers:
-  file: { directory: dyn }
-CONF
+gateway_config "$RUN" "$WEB"
 # Every router has its own path prefix, so routing costs the same for each; stripPrefix removes it.
 cat > "$RUN/dyn/bench.yaml" <<CONF
 http:
