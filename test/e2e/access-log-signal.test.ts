@@ -1,13 +1,11 @@
 import t, { type Test as TapTest } from 'tap';
-import { mkdtemp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { startBackend } from '../helpers/backends.js';
-import { freePort } from '../helpers/free-port.js';
-import { spawnGateway, waitForStatus } from '../helpers/spawn-gateway.js';
+import { prepareCliFolder, spawnGateway, waitForStatus } from '../helpers/spawn-gateway.js';
 
-// Two cold starts of the real command (it compiles TypeScript) on a loaded machine: more than the default 120 s.
+// Two cold starts of the real command (a Node process loading every source) on a loaded machine: more than the default 120 s.
 t.setTimeout(300_000);
 
 /** Polls until `read()` passes `ok` (files and pipes are written asynchronously), with a generous deadline. */
@@ -31,19 +29,7 @@ const jsonLines = (text: string) =>
 /** Starts the real `switchyard` command in a fresh folder with the given static configuration (entry points added). */
 async function startCli(t: TapTest, staticConfig: Record<string, unknown>, dynamic: (backendUrl: string) => unknown) {
   const backend = await startBackend((_req, res) => res.end('ok'));
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-signal-'));
-  const [web, internal] = [await freePort(), await freePort()];
-  await mkdir(path.join(dir, 'dyn'));
-  await writeFile(
-    path.join(dir, 'switchyard.yaml'),
-    stringify({
-      entryPoints: { web: { address: `127.0.0.1:${web}` }, switchyard: { address: `127.0.0.1:${internal}` } },
-      ping: {},
-      providers: { providersThrottleDuration: 0, file: { directory: 'dyn' } },
-      ...staticConfig,
-    }),
-  );
-  await writeFile(path.join(dir, 'dyn', 'app.yaml'), stringify(dynamic(backend.url)));
+  const { dir, web, internal } = await prepareCliFolder('signal', { staticConfig, dynamic: dynamic(backend.url) });
   const gw = spawnGateway(['--configFile=switchyard.yaml'], dir);
   t.teardown(async () => {
     gw.child.kill('SIGKILL');

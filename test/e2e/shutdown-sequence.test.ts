@@ -1,14 +1,10 @@
 import t, { type Test } from 'tap';
-import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { stringify } from 'yaml';
 import { startBackend } from '../helpers/backends.js';
-import { freePort } from '../helpers/free-port.js';
-import { spawnGateway, waitForStatus } from '../helpers/spawn-gateway.js';
+import { prepareCliFolder, spawnGateway, waitForStatus } from '../helpers/spawn-gateway.js';
 
-// Each case starts the real command, which compiles TypeScript on start: slow on a loaded machine.
+// Each case starts the real command, a Node process loading every source: slow on a loaded machine.
 t.setTimeout(300_000);
 
 /** Resolves true once a TCP connect to the port is refused (the listener is closed). */
@@ -31,18 +27,10 @@ async function refusedWithin(port: number, timeoutMs: number): Promise<boolean> 
 
 /** A gateway process with one `web` entry point routing everything to `backendUrl`. */
 async function spawnWith(t: Test, lifeCycle: Record<string, string>, backendUrl: string) {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-shutdown-seq-'));
-  const [web, internal] = [await freePort(), await freePort()];
-  await mkdir(path.join(dir, 'dyn'));
-  await writeFile(
-    path.join(dir, 'switchyard.yaml'),
-    stringify({
-      entryPoints: { web: { address: `127.0.0.1:${web}`, transport: { lifeCycle } }, switchyard: { address: `127.0.0.1:${internal}` } },
-      ping: {},
-      providers: { providersThrottleDuration: 0, file: { directory: 'dyn' } },
-    }),
-  );
-  await writeFile(path.join(dir, 'dyn', 'app.yaml'), stringify({ http: { routers: { app: { rule: 'PathPrefix(`/`)', service: 'app' } }, services: { app: { loadBalancer: { servers: [{ url: backendUrl }] } } } } }));
+  const { dir, web, internal } = await prepareCliFolder('shutdown-seq', {
+    web: { transport: { lifeCycle } },
+    dynamic: { http: { routers: { app: { rule: 'PathPrefix(`/`)', service: 'app' } }, services: { app: { loadBalancer: { servers: [{ url: backendUrl }] } } } } },
+  });
   const gw = spawnGateway(['--configFile=switchyard.yaml'], dir);
   t.teardown(async () => {
     gw.child.kill('SIGKILL');

@@ -1,12 +1,10 @@
 import t from 'tap';
-import { mkdtemp, mkdir, writeFile, rm } from 'node:fs/promises';
+import { mkdtemp, writeFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import http from 'node:http';
-import { stringify } from 'yaml';
 import { startBackend } from '../helpers/backends.js';
-import { freePort } from '../helpers/free-port.js';
-import { spawnGateway, waitForStatus } from '../helpers/spawn-gateway.js';
+import { prepareCliFolder, spawnGateway, waitForStatus } from '../helpers/spawn-gateway.js';
 
 // SIGTERM (traefik-behaviour.md §8.8): /ping turns 503 during requestAcceptGraceTimeout while requests are
 // still accepted, then in-flight requests drain within graceTimeOut, then the process exits 0.
@@ -15,24 +13,10 @@ t.test('SIGTERM drains in-flight requests and exits 0', async (t) => {
     if (req.url === '/slow') setTimeout(() => res.end('slow done'), 1500);
     else res.end('fast');
   });
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-shutdown-'));
-  const [web, internal] = [await freePort(), await freePort()];
-  await mkdir(path.join(dir, 'dyn'));
-  await writeFile(
-    path.join(dir, 'switchyard.yaml'),
-    stringify({
-      entryPoints: {
-        web: { address: `127.0.0.1:${web}`, transport: { lifeCycle: { requestAcceptGraceTimeout: '4s', graceTimeOut: '10s' } } },
-        switchyard: { address: `127.0.0.1:${internal}` },
-      },
-      ping: {},
-      providers: { providersThrottleDuration: 0, file: { directory: 'dyn' } },
-    }),
-  );
-  await writeFile(
-    path.join(dir, 'dyn', 'app.yaml'),
-    stringify({ http: { routers: { app: { rule: 'PathPrefix(`/`)', service: 'app' } }, services: { app: { loadBalancer: { servers: [{ url: slow.url }] } } } } }),
-  );
+  const { dir, web, internal } = await prepareCliFolder('shutdown', {
+    web: { transport: { lifeCycle: { requestAcceptGraceTimeout: '4s', graceTimeOut: '10s' } } },
+    dynamic: { http: { routers: { app: { rule: 'PathPrefix(`/`)', service: 'app' } }, services: { app: { loadBalancer: { servers: [{ url: slow.url }] } } } } },
+  });
   const gw = spawnGateway(['--configFile=switchyard.yaml'], dir);
   t.teardown(async () => {
     gw.child.kill('SIGKILL');
@@ -69,18 +53,10 @@ t.test('SIGTERM drains in-flight requests and exits 0', async (t) => {
 t.test('SIGTERM right before or after the file provider folder is deleted still exits 0', async (t) => {
   for (const order of ['delete, then SIGTERM', 'SIGTERM, then delete', 'delete, restart attempt, then SIGTERM'] as const) {
     await t.test(order, async (t) => {
-      const dir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-gone-'));
-      const [web, internal] = [await freePort(), await freePort()];
-      await mkdir(path.join(dir, 'dyn'));
-      await writeFile(
-        path.join(dir, 'switchyard.yaml'),
-        stringify({
-          entryPoints: { web: { address: `127.0.0.1:${web}` }, switchyard: { address: `127.0.0.1:${internal}` } },
-          ping: {},
-          providers: { providersThrottleDuration: 0, file: { directory: 'dyn', watch: true } },
-        }),
-      );
-      await writeFile(path.join(dir, 'dyn', 'app.yaml'), stringify({ http: { services: { app: { loadBalancer: { servers: [{ url: 'http://127.0.0.1:9' }] } } } } }));
+      const { dir, web, internal } = await prepareCliFolder('gone', {
+        file: { watch: true },
+        dynamic: { http: { services: { app: { loadBalancer: { servers: [{ url: 'http://127.0.0.1:9' }] } } } } },
+      });
       const gw = spawnGateway(['--configFile=switchyard.yaml'], dir);
       t.teardown(async () => {
         gw.child.kill('SIGKILL');

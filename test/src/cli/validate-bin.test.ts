@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnGateway } from '../../helpers/spawn-gateway.js';
 
-// Each case starts the real command, which compiles TypeScript on start: slow on a loaded machine.
+// Each case starts the real command, a Node process loading every source: slow on a loaded machine.
 t.setTimeout(300_000);
 
 // `node bin/switchyard.js validate` as a user runs it (Traefik #9916): the real command, its output and exit code.
