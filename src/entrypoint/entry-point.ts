@@ -146,7 +146,8 @@ export function createEntryPoint(options: EntryPointOptions): EntryPoint {
       inflight--;
       options.release(lease);
     };
-    res.once('close', finish);
+    // `on`, not `once`: 'close' comes once anyway, and `finish` guards itself without a wrapper per request.
+    res.on('close', finish);
     if (upgrade) upgrade.socket.once('close', finish);
     try {
       const result = route.value(req, res);

@@ -12,6 +12,8 @@ export const HOP_BY_HOP_HEADERS: readonly string[] = [
   'trailer',
 ];
 
+const HOP_BY_HOP: ReadonlySet<string> = new Set(HOP_BY_HOP_HEADERS);
+
 /** Headers of either direction, as Node stores them (lower-case names). */
 export type HeaderMap = IncomingHttpHeaders | OutgoingHttpHeaders;
 
@@ -35,6 +37,21 @@ export function connectionTokens(headers: HeaderMap): string[] {
     .flatMap((line) => line.split(','))
     .map((token) => token.trim().toLowerCase())
     .filter((token) => token !== '');
+}
+
+/**
+ * The names a forwarded message must not carry: the hop-by-hop fields plus those its `Connection`
+ * lines list, the gateway's own forwarding headers excepted (CVE-2024-45410). Built for copying a
+ * message's headers in one pass instead of deleting from a copy, which leaves V8 a slow dictionary
+ * object on every request; the common `keep-alive` line needs no new set.
+ */
+export function droppedNames(connection: string | string[] | number | undefined): ReadonlySet<string> {
+  if (connection === undefined) return HOP_BY_HOP;
+  const tokens = connectionTokens({ connection: connection as string | string[] });
+  if (tokens.every((token) => HOP_BY_HOP.has(token) || isManagedHeader(token))) return HOP_BY_HOP;
+  const names = new Set(HOP_BY_HOP);
+  for (const token of tokens) if (!isManagedHeader(token)) names.add(token);
+  return names;
 }
 
 /** True when the headers ask for a WebSocket upgrade (`Upgrade: websocket` and `Connection: upgrade`). */

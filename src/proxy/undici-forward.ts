@@ -11,7 +11,7 @@ import { hasUnsupportedTransferCoding } from './framing.js';
 import { isReplayable, outgoingHeaders, outgoingPath } from './outgoing-request.js';
 import { isRelayableStatus, relayEarlyHints } from './response-relay.js';
 import { undiciAgentFor } from './undici-dispatcher.js';
-import { headersFromRaw, sanitizeResponseHeaders, transferEncodingOf } from './undici-response.js';
+import { headersFromRaw, relayedHeadersFromRaw } from './undici-response.js';
 import { classifyUpstreamError, sendGatewayError, statusFor, type ForwardError } from './upstream-errors.js';
 
 /** Forwards one plain (non-upgrade) HTTP/1 request; the exchange settles the outcome. */
@@ -98,10 +98,9 @@ class UndiciExchange implements Dispatcher.DispatchHandler {
       this.abortRequest?.();
       return false;
     }
-    const headers = headersFromRaw(raw ?? []);
+    const { headers, transferEncoding } = relayedHeadersFromRaw(raw ?? [], status);
     // `Transfer-Encoding: gzip` alone means read-until-close with a coding we would silently drop (security reference §2.13).
-    if (!isRelayableStatus(status) || hasUnsupportedTransferCoding(transferEncodingOf(headers))) return this.badResponse();
-    sanitizeResponseHeaders(headers, status);
+    if (!isRelayableStatus(status) || hasUnsupportedTransferCoding(transferEncoding)) return this.badResponse();
     // writeHead replaces headers set earlier with setHeader; the gateway's own cookies are kept.
     const own = res.getHeader('set-cookie');
     if (own !== undefined) headers['set-cookie'] = [...asList(own), ...asList(headers['set-cookie'])];
@@ -219,9 +218,8 @@ export function createUndiciWebForward(log: Logger): WebForward {
       ex.settle({ status: 501, responded: false });
       return;
     }
-    const headers = outgoingHeaders(req, ctx, target, options.passHostHeader);
     // undici frames the body itself: chunked when no length is given.
-    delete headers['transfer-encoding'];
+    const headers = outgoingHeaders(req, ctx, target, options.passHostHeader, false);
     const agent = undiciAgentFor(options.transport);
     const dispatchOptions: Dispatcher.DispatchOptions = {
       origin: target.url.origin,
@@ -231,7 +229,7 @@ export function createUndiciWebForward(log: Logger): WebForward {
       body: bodyOf(req),
     };
     const handler: UndiciExchange = new UndiciExchange(req, res, ex, options, log, () => agent.dispatch(dispatchOptions, handler));
-    res.once('close', () => {
+    res.on('close', () => {
       if (res.writableFinished) return;
       ex.fail('client-gone');
       handler.clientGone();

@@ -1,6 +1,6 @@
 import t from 'tap';
 import type { IncomingHttpHeaders } from 'node:http';
-import { connectionTokens, isWebSocketUpgrade, stripHopByHop } from '../../../src/proxy/hop-by-hop.js';
+import { connectionTokens, droppedNames, isWebSocketUpgrade, stripHopByHop } from '../../../src/proxy/hop-by-hop.js';
 
 const cases: Array<[string, IncomingHttpHeaders, boolean, IncomingHttpHeaders]> = [
   // [description, headers, keepUpgrade, expected]
@@ -29,6 +29,14 @@ const cases: Array<[string, IncomingHttpHeaders, boolean, IncomingHttpHeaders]> 
 for (const [name, headers, keepUpgrade, expected] of cases) {
   t.test(name, async (t) => {
     t.same(stripHopByHop({ ...headers }, { keepUpgrade }), expected);
+  });
+}
+
+for (const [name, headers, keepUpgrade] of cases.filter(([, , keep]) => !keep)) {
+  t.test(`copying without droppedNames gives what stripHopByHop leaves: ${name}`, async (t) => {
+    const dropped = droppedNames(headers.connection);
+    const copied = Object.fromEntries(Object.entries(headers).filter(([key]) => !dropped.has(key)));
+    t.same(copied, stripHopByHop({ ...headers }, { keepUpgrade }));
   });
 }
 
