@@ -25,6 +25,7 @@ BACKEND=$(freeport); NGINX_PROXY=$(freeport); HAPROXY_PORT=$(freeport); CADDY_PO
 SY_UNDICI=$(freeport); SY_HTTPPROXY=$(freeport); BARE_HP=$(freeport); BARE_UNDICI=$(freeport)
 NGINX_2=$(freeport); SY_WORKERS=$(freeport)
 
+declare -A PID_OF=()
 # The backend: its own nginx process answering a small body, never the bottleneck.
 nginx_conf() { # name server-block [workers]
   cat > "$RUN/$1.conf" <<CONF
@@ -39,7 +40,7 @@ http {
   $2
 }
 CONF
-  "$NGINX" -c "$RUN/$1.conf" -p "$RUN" & PIDS+=($!)
+  "$NGINX" -c "$RUN/$1.conf" -p "$RUN" & PIDS+=($!); PID_OF[$1]=$!
 }
 nginx_conf backend "server { listen 127.0.0.1:$BACKEND; keepalive_requests 100000; location / { return 200 \"hello\\n\"; } }"
 nginx_conf proxy "server { listen 127.0.0.1:$NGINX_PROXY; keepalive_requests 100000; location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection \"\"; } }"
@@ -62,7 +63,7 @@ backend servers
   http-reuse always
   server s1 127.0.0.1:$BACKEND
 CONF
-"$HAPROXY" -f "$RUN/haproxy.cfg" -db >"$RUN/haproxy.log" 2>&1 & PIDS+=($!)
+"$HAPROXY" -f "$RUN/haproxy.cfg" -db >"$RUN/haproxy.log" 2>&1 & PIDS+=($!); PID_OF[haproxy-1-thread]=$!
 
 cat > "$RUN/Caddyfile" <<CONF
 {
@@ -73,19 +74,21 @@ http://127.0.0.1:$CADDY_PORT {
   reverse_proxy 127.0.0.1:$BACKEND
 }
 CONF
-XDG_DATA_HOME="$RUN" XDG_CONFIG_HOME="$RUN" caddy run --config "$RUN/Caddyfile" --adapter caddyfile >"$RUN/caddy.log" 2>&1 & PIDS+=($!)
+XDG_DATA_HOME="$RUN" XDG_CONFIG_HOME="$RUN" caddy run --config "$RUN/Caddyfile" --adapter caddyfile >"$RUN/caddy.log" 2>&1 & PIDS+=($!); PID_OF[caddy]=$!
 
-"$NODE" bench/bare-http-proxy.mjs "$BARE_HP" "http://127.0.0.1:$BACKEND" & PIDS+=($!)
-"$NODE" bench/bare-undici.mjs "$BARE_UNDICI" "http://127.0.0.1:$BACKEND" & PIDS+=($!)
+"$NODE" bench/bare-http-proxy.mjs "$BARE_HP" "http://127.0.0.1:$BACKEND" & PIDS+=($!); PID_OF[bare-http-proxy-3]=$!
+"$NODE" bench/bare-undici.mjs "$BARE_UNDICI" "http://127.0.0.1:$BACKEND" & PIDS+=($!); PID_OF[bare-undici]=$!
 
-switchyard() { # name port forwarder [workers]
-  gateway_config "$RUN/$1" "$2" "${4:-1}"
+switchyard() { # name port forwarder workers target-name
+  gateway_config "$RUN/$1" "$2" "$4"
   one_route "$RUN/$1" "$BACKEND"
-  SWITCHYARD_FORWARDER=$3 "$NODE" bin/switchyard.js --configFile="$RUN/$1/switchyard.yaml" >"$RUN/$1.log" 2>&1 & PIDS+=($!)
+  SWITCHYARD_FORWARDER=$3 "$NODE" bin/switchyard.js --configFile="$RUN/$1/switchyard.yaml" >"$RUN/$1.log" 2>&1 & PIDS+=($!); PID_OF[$5]=$!
 }
-switchyard sy-undici "$SY_UNDICI" undici
-switchyard sy-http-proxy "$SY_HTTPPROXY" http-proxy
-switchyard sy-workers "$SY_WORKERS" undici 2
+switchyard sy-undici "$SY_UNDICI" undici 1 switchyard-undici
+switchyard sy-http-proxy "$SY_HTTPPROXY" http-proxy 1 switchyard-http-proxy
+switchyard sy-workers "$SY_WORKERS" undici 2 switchyard-workers-2
+PID_OF[nginx-1-worker]=${PID_OF[proxy]}
+PID_OF[nginx-2-workers]=${PID_OF[proxy2]}
 
 TARGETS=(
   "nginx-1-worker $NGINX_PROXY"
@@ -106,28 +109,42 @@ for target in "${TARGETS[@]}" "backend $BACKEND"; do
 done
 
 ms() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); v/=1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v) } else if (v ~ /s$/) { sub(/s$/,"",v); v*=1000 } printf "%.3f", v }' <<<"$1"; }
-measure() { # connections duration url -> "rps p50ms p99ms"
+measure() { # connections duration url -> "rps p50ms p99ms requests"
   local out
   out=$(wrk -t1 -c"$1" -d"$2s" --latency "$3")
   if grep -q 'Non-2xx\|Socket errors' <<<"$out"; then echo "errors against $3:" >&2; grep 'Non-2xx\|Socket errors' <<<"$out" >&2; fi
-  echo "$(awk '/Requests\/sec/ {print $2}' <<<"$out") $(ms "$(awk '$1=="50%" {print $2}' <<<"$out")") $(ms "$(awk '$1=="99%" {print $2}' <<<"$out")")"
+  echo "$(awk '/Requests\/sec/ {print $2}' <<<"$out") $(ms "$(awk '$1=="50%" {print $2}' <<<"$out")") $(ms "$(awk '$1=="99%" {print $2}' <<<"$out")") $(awk '/requests in/ {print $1}' <<<"$out")"
+}
+
+# CPU (user + system) a proxy spends per request, all its processes and threads counted: unlike
+# requests/s it does not depend on how the 2 cores are shared with wrk and the backend, so it is the
+# steadier ratio on a busy machine (a proxy with a core to itself serves about 1 / this per second).
+descendants() { local c; for c in $(pgrep -P "$1"); do echo "$c"; descendants "$c"; done; }
+tree_ticks() { local p total=0; for p in "$1" $(descendants "$1"); do total=$((total + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$total"; }
+HZ=$(getconf CLK_TCK)
+measure_cpu() { # connections duration url pid -> "rps p50ms p99ms cpu-us-per-request"
+  local before after rps p50 p99 n
+  before=$(tree_ticks "$4")
+  read -r rps p50 p99 n < <(measure "$1" "$2" "$3")
+  after=$(tree_ticks "$4")
+  echo "$rps $p50 $p99 $(awk -v a="$before" -v b="$after" -v n="$n" -v hz="$HZ" 'BEGIN { printf "%.1f", (b - a) / hz * 1e6 / n }')"
 }
 
 echo "# $(date -u +%F) node $("$NODE" --version), $(nproc) cores, $("$NGINX" -v 2>&1 | sed 's/.*: //'), $("$HAPROXY" -v | head -1 | awk '{print "haproxy " $3}'), caddy $(caddy version | awk '{print $1}'), wrk -t1 -c$CONNECTIONS -d${DURATION}s, $ROUNDS rounds"
 echo
-echo "| round | proxy | requests/s | p50 ms | p99 ms | / nginx | / nginx 2 workers | / caddy | p99 / nginx p99 |"
-echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| round | proxy | requests/s | p50 ms | p99 ms | / nginx | / nginx 2 workers | / caddy | p99 / nginx p99 | CPU µs / request | nginx CPU / this CPU |"
+echo "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for round in $(seq 1 "$ROUNDS"); do
-  declare -A rps=() p50=() p99=()
+  declare -A rps=() p50=() p99=() cpu=()
   for target in "${TARGETS[@]}"; do
     set -- $target
     wrk -t1 -c"$CONNECTIONS" -d2s "http://127.0.0.1:$2/" >/dev/null 2>&1 # warm-up
-    read -r rps["$1"] p50["$1"] p99["$1"] < <(measure "$CONNECTIONS" "$DURATION" "http://127.0.0.1:$2/")
+    read -r rps["$1"] p50["$1"] p99["$1"] cpu["$1"] < <(measure_cpu "$CONNECTIONS" "$DURATION" "http://127.0.0.1:$2/" "${PID_OF[$1]}")
   done
   for target in "${TARGETS[@]}"; do
     set -- $target
-    awk -v r="$round" -v n="$1" -v a="${rps[$1]}" -v b="${p50[$1]}" -v c="${p99[$1]}" -v ng="${rps[nginx-1-worker]}" -v n2="${rps[nginx-2-workers]}" -v cd="${rps[caddy]}" -v np="${p99[nginx-1-worker]}" \
-      'BEGIN { printf "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f |\n", r, n, a, b, c, a / ng, a / n2, a / cd, c / np }'
+    awk -v r="$round" -v n="$1" -v a="${rps[$1]}" -v b="${p50[$1]}" -v c="${p99[$1]}" -v ng="${rps[nginx-1-worker]}" -v n2="${rps[nginx-2-workers]}" -v cd="${rps[caddy]}" -v np="${p99[nginx-1-worker]}" -v u="${cpu[$1]}" -v nu="${cpu[nginx-1-worker]}" \
+      'BEGIN { printf "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.1f | %.2f |\n", r, n, a, b, c, a / ng, a / n2, a / cd, c / np, u, nu / u }'
   done
 done
 
