@@ -65,7 +65,8 @@ export function isTrusted(ip: string, trustedIPs: string[], insecure: boolean): 
 
 /** Removes every managed forwarding header and its underscore aliases, in place. */
 export function deleteManagedHeaders(headers: IncomingHttpHeaders): void {
-  for (const name of Object.keys(headers)) {
+  // for…in rather than Object.keys: no key array per request (Node's header map has no inherited keys).
+  for (const name in headers) {
     if (isManagedHeader(name)) delete headers[name];
   }
 }
@@ -75,9 +76,15 @@ function protoOf(ctx: RequestContext): string {
   return ctx.tls ? 'https' : 'http';
 }
 
+// Digits after the last colon; scanned by hand because a regex match allocates its result on every request.
 function portOf(host: string | undefined, tls: boolean): string {
-  const match = host ? /:(\d+)$/.exec(host) : null;
-  return match?.[1] ?? (tls ? '443' : '80');
+  const colon = host ? host.lastIndexOf(':') : -1;
+  if (host && colon !== -1 && colon < host.length - 1) {
+    let digits = true;
+    for (let i = colon + 1; i < host.length && digits; i++) digits = host.charCodeAt(i) >= 48 && host.charCodeAt(i) <= 57;
+    if (digits) return host.slice(colon + 1);
+  }
+  return tls ? '443' : '80';
 }
 
 /**

@@ -47,6 +47,11 @@ export function connectionTokens(headers: HeaderMap): string[] {
  */
 export function droppedNames(connection: string | string[] | number | undefined): ReadonlySet<string> {
   if (connection === undefined) return HOP_BY_HOP;
+  // `keep-alive` or `close` alone, as nearly every message has it: no token list at all.
+  if (typeof connection === 'string' && !connection.includes(',')) {
+    const token = connection.trim().toLowerCase();
+    if (token === '' || HOP_BY_HOP.has(token) || isManagedHeader(token)) return HOP_BY_HOP;
+  }
   const tokens = connectionTokens({ connection: connection as string | string[] });
   if (tokens.every((token) => HOP_BY_HOP.has(token) || isManagedHeader(token))) return HOP_BY_HOP;
   const names = new Set(HOP_BY_HOP);

@@ -32,14 +32,17 @@ export interface RelayedHead {
  * and none on a 204 (RFC 9110 §8.6). Repeated fields keep every line.
  */
 export function relayedHeadersFromRaw(raw: Buffer[] | string[], status: number): RelayedHead {
-  let connection: string[] | undefined;
+  // One line stays a string: droppedNames answers the usual lone `keep-alive` without building a token list.
+  let connection: string | string[] | undefined;
   let codings: string[] | undefined;
   const names: string[] = [];
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!.toString('latin1').toLowerCase();
     names.push(name);
-    if (name === 'connection') (connection ??= []).push(raw[i + 1]!.toString('latin1'));
-    else if (name === 'transfer-encoding') (codings ??= []).push(raw[i + 1]!.toString('latin1'));
+    if (name === 'connection') {
+      const line = raw[i + 1]!.toString('latin1');
+      connection = connection === undefined ? line : [...(Array.isArray(connection) ? connection : [connection]), line];
+    } else if (name === 'transfer-encoding') (codings ??= []).push(raw[i + 1]!.toString('latin1'));
   }
   const dropped = droppedNames(connection);
   const headers: OutgoingHttpHeaders = {};

@@ -63,6 +63,22 @@ const table: Array<[string, IncomingHttpHeaders, Partial<RequestContext>, boolea
     false,
     { host: 'app.test', 'x-real-ip': '10.0.0.9', 'x-forwarded-proto': 'http', 'x-forwarded-host': 'app.test', 'x-forwarded-port': '80', 'x-forwarded-server': 'gw', 'x-forwarded-for': '10.0.0.9' },
   ],
+  ...(
+    [
+      // [Host, X-Forwarded-Port]: the digits after the last colon, else the scheme's port.
+      ['app.test:8443', '8443'],
+      ['[::1]:9000', '9000'],
+      ['[::1]', '80'],
+      ['app.test:', '80'],
+      ['app.test:80a', '80'],
+    ] as const
+  ).map(([host, port]): [string, IncomingHttpHeaders, Partial<RequestContext>, boolean, IncomingHttpHeaders] => [
+    `X-Forwarded-Port for Host ${host} is ${port}`,
+    { host },
+    {},
+    false,
+    { host, 'x-real-ip': '10.0.0.7', 'x-forwarded-proto': 'http', 'x-forwarded-host': host, 'x-forwarded-port': port, 'x-forwarded-server': 'gw', 'x-forwarded-for': '10.0.0.7' },
+  ]),
 ];
 for (const [name, headers, overrides, trusted, expected] of table) {
   t.test(name, async (t) => {
