@@ -26,7 +26,8 @@ const EMPTY_RETRY_MS = 50;
 /**
  * Creates the file provider. Every file is parsed on its own and a file that stops parsing keeps its
  * last good content while its error is reported (Traefik drops the whole provider update, #10890).
- * Every change re-reads every file: simplest correct, and the watcher drops unchanged snapshots.
+ * Every change re-reads every file (simplest correct; the watcher drops unchanged snapshots), and
+ * parses only those whose text changed.
  */
 export function createFileProvider(options: FileProviderOptions): Provider {
   const { mode, log } = options;
@@ -34,6 +35,9 @@ export function createFileProvider(options: FileProviderOptions): Provider {
   const baseName = path.basename(options.path);
   const displayName = options.displayName ?? baseName;
   const lastGood = new Map<string, Record<string, unknown>>();
+  // The text each good value was parsed from: a change to one file re-reads the others but does not
+  // parse them again (a folder of many files, or a big file next to the one being edited).
+  const parsedFrom = new Map<string, string>();
   const state: ProviderState = { connected: false };
   let folderGone = false;
 
@@ -56,7 +60,11 @@ export function createFileProvider(options: FileProviderOptions): Provider {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       // Deleted between listing and reading: the next event lists it as gone.
-      if (code === 'ENOENT' && mode === 'directory') return void lastGood.delete(name);
+      if (code === 'ENOENT' && mode === 'directory') {
+        lastGood.delete(name);
+        parsedFrom.delete(name);
+        return;
+      }
       errors.push(`${shown}: ${code === 'ENOENT' ? 'file not found' : (error as Error).message}`);
       return;
     }
@@ -67,9 +75,11 @@ export function createFileProvider(options: FileProviderOptions): Provider {
       await new Promise((resolve) => setTimeout(resolve, EMPTY_RETRY_MS));
       text = await readFile(path.join(root, name), 'utf8').catch(() => '');
     }
+    if (lastGood.has(name) && parsedFrom.get(name) === text) return;
     const parsed = parseConfigFile(name, text);
-    if (parsed.ok) lastGood.set(name, parsed.value);
-    else errors.push(formatParseError(shown, parsed));
+    if (!parsed.ok) return void errors.push(formatParseError(shown, parsed));
+    lastGood.set(name, parsed.value);
+    parsedFrom.set(name, text);
   }
 
   async function read(): Promise<ProviderSnapshot> {
@@ -79,7 +89,11 @@ export function createFileProvider(options: FileProviderOptions): Provider {
     const names = listed ?? [...lastGood.keys()].sort();
     if (listed) {
       for (const name of listed) await readOne(name, errors);
-      for (const name of [...lastGood.keys()]) if (!listed.includes(name)) lastGood.delete(name);
+      for (const name of [...lastGood.keys()]) {
+        if (listed.includes(name)) continue;
+        lastGood.delete(name);
+        parsedFrom.delete(name);
+      }
     }
     const files: ParsedFile[] = names.flatMap((name) => {
       const value = lastGood.get(name);

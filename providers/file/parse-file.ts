@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { parse as parseToml, TomlError } from 'smol-toml';
+import { quickYaml } from '../../src/config/quick-yaml.js';
 
 /** The file extensions the file provider reads, mapped to their format. */
 export const CONFIG_EXTENSIONS: Readonly<Record<string, 'yaml' | 'toml' | 'json'>> = {
@@ -48,6 +49,8 @@ export function formatParseError(name: string, result: Extract<ParseResult, { ok
 }
 
 function parseYaml(text: string): ParseResult {
+  const quick = quickYaml(text);
+  if (quick !== undefined) return { ok: true, value: quick as Record<string, unknown> };
   // uniqueKeys makes a duplicated key an error with its position instead of a silent overwrite.
   const doc = parseDocument(text, { uniqueKeys: true });
   const error = doc.errors[0];

@@ -1,5 +1,6 @@
 import { parseDocument } from 'yaml';
 import { request, type Dispatcher } from 'undici';
+import { quickYaml } from '../../src/config/quick-yaml.js';
 
 /** One poll's outcome: new content with its ETag, or "unchanged" after a 304. */
 export type FetchOutcome = { changed: false } | { changed: true; value: Record<string, unknown>; etag?: string };
@@ -72,6 +73,8 @@ function parseJson(text: string): Record<string, unknown> {
 }
 
 function parseYaml(text: string): Record<string, unknown> {
+  const quick = quickYaml(text);
+  if (quick !== undefined) return asMapping(quick);
   const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors[0]) throw new Error(`the body is not YAML: ${doc.errors[0].message.split('\n')[0]}`);
   // maxAliasCount bounds alias expansion: the endpoint is untrusted input.

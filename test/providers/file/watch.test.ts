@@ -174,3 +174,16 @@ t.test('a file emptied for good yields an empty snapshot after a short look', as
   await until('the service is gone', (s) => services(s) === '');
   t.pass();
 });
+
+t.test('a change to one file does not parse the others again: their elements stay the same objects', async (t) => {
+  const { write, until, first } = await startWatching(t, { 'a.yaml': svc('a'), 'b.yaml': svc('b') });
+  const before = first.config.http?.services?.a;
+  t.ok(before);
+  const changed = until('b changed', (snapshot) => urlOf(snapshot, 'b') === 'http://changed');
+  await write('b.yaml', svc('b', 'http://changed'));
+  const after = await changed;
+  t.equal(after.config.http?.services?.a, before, 'a.yaml was read, found unchanged and not parsed');
+  await write('a.yaml', svc('a', 'http://also-changed'));
+  const later = await until('a changed', (snapshot) => urlOf(snapshot, 'a') === 'http://also-changed');
+  t.not(later.config.http?.services?.a, before, 'a changed file is parsed again');
+});
