@@ -209,6 +209,14 @@ function bodyOf(req: IncomingMessage): Dispatcher.DispatchOptions['body'] {
   return hasRequestBody(req) ? req : null;
 }
 
+// A URL builds its `origin` string anew on every read: one per server, kept here, instead of one per request.
+const origins = new WeakMap<URL, string>();
+function originOf(url: URL): string {
+  let origin = origins.get(url);
+  if (origin === undefined) origins.set(url, (origin = url.origin));
+  return origin;
+}
+
 /** Creates the undici path for plain HTTP/1 requests; the sanitation and outcomes are those of the http-proxy-3 path. */
 export function createUndiciWebForward(log: Logger): WebForward {
   return (req, res, ctx, target, options, ex) => {
@@ -222,7 +230,7 @@ export function createUndiciWebForward(log: Logger): WebForward {
     const headers = outgoingHeaders(req, ctx, target, options.passHostHeader, false);
     const agent = undiciAgentFor(options.transport);
     const dispatchOptions: Dispatcher.DispatchOptions = {
-      origin: target.url.origin,
+      origin: originOf(target.url),
       path: outgoingPath(ctx, target),
       method: req.method as Dispatcher.HttpMethod,
       headers: headers as Record<string, string | string[]>,
