@@ -23,11 +23,13 @@ export interface StripOptions {
   keepUpgrade?: boolean;
 }
 
+const NO_TOKENS: readonly string[] = Object.freeze([]);
+
 /** Lower-cased tokens of every `Connection` field line. */
-export function connectionTokens(headers: HeaderMap): string[] {
+export function connectionTokens(headers: HeaderMap): readonly string[] {
   const raw = headers.connection;
   // Runs on every request and response: the common single-token line needs no list building.
-  if (raw === undefined) return [];
+  if (raw === undefined) return NO_TOKENS;
   if (typeof raw === 'string' && !raw.includes(',')) {
     const token = raw.trim().toLowerCase();
     return token === '' ? [] : [token];
