@@ -13,7 +13,7 @@ import type { ProviderRegistry } from './provider/registry.js';
 import { builtinMiddlewares, builtinProviders } from './builtins.js';
 import { compile } from './runtime/compile.js';
 import { StateStore } from './runtime/state-store.js';
-import type { RoutingTable } from './routing/table.js';
+import type { CompiledRouter, RoutingTable } from './routing/table.js';
 import { createLogger, type Logger } from './log.js';
 import { entryPointViews, servedEntryPoints } from './gateway-entry-points.js';
 import { syError } from './errors.js';
@@ -54,6 +54,8 @@ export interface GatewayOptions {
   onApplied?: (applied: AppliedConfiguration) => void;
   /** Sees the Prometheus metrics once; a returned scrape replaces the local one (the control process aggregates its workers). */
   metricsHook?: MetricsHook;
+  /** Internal routers added by the caller (a worker's `acme-http@internal`, answered by its control process). */
+  internalRouters?: CompiledRouter[];
 }
 
 /** A running gateway. */
@@ -101,7 +103,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const internalRouters = ping && ping.entryPoint !== INTERNAL_ENTRY_POINT && !ping.manualRouting ? [pingRouter(ping.entryPoint, ping.terminatingStatusCode, () => terminating)] : [];
   const role = options.role;
   const acme = role !== 'data' && Object.keys(config.certificatesResolvers).length ? createAcme({ config, baseDir: options.baseDir, log }) : undefined;
-  internalRouters.push(...(acme?.internalRouters() ?? []));
+  internalRouters.push(...(acme?.internalRouters() ?? []), ...(options.internalRouters ?? []));
   if (acme) {
     tls.manager.registerSource(acme.source);
     tls.manager.registerAlpnChallenge(acme.alpnChallenge);

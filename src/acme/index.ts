@@ -6,10 +6,10 @@ import type { AlpnChallengeHandler, CertificateSource } from '../tls/certificate
 import { syError } from '../errors.js';
 import { limitAcmeRequestTime, trustAcmeCas } from './acme-client.js';
 import type { AcmeCertificateInfo } from './certificate-info.js';
-import { createChallengeResponders } from './challenges.js';
+import { createChallengeResponders, type AlpnChallengeCertificate } from './challenges.js';
 import { wantedDomains, isWildcard } from './domains.js';
 import { dnsProviderFactory, dnsProviderNames } from './dns/registry.js';
-import { acmeHttpRouter } from './http-challenge-router.js';
+import { acmeHttpRouter, type HttpChallengeLookup } from './http-challenge-router.js';
 import { createOrderQueue } from './order-queue.js';
 import { acmeResolverConfigs } from './resolver-config.js';
 import { createAcmeResolver, type AcmeResolver } from './resolver.js';
@@ -23,6 +23,7 @@ export type { DnsProvider, DnsProviderFactory } from './dns/provider.js';
 export type { StorageBackend } from './storage.js';
 export { registerStorageBackend, type StorageBackendFactory, type StorageLocation } from './storage-factory.js';
 export type { AcmeCertificateInfo } from './certificate-info.js';
+export type { AlpnChallengeCertificate } from './challenges.js';
 
 /** What starting ACME needs. */
 export interface AcmeOptions {
@@ -47,6 +48,8 @@ export interface Acme {
   alpnChallenge: AlpnChallengeHandler;
   /** `acme-http@internal` on every entry point an httpChallenge names. */
   internalRouters(): CompiledRouter[];
+  /** Worker mode: `relay` runs after every change of the pending answers with the TLS-ALPN-01 certificates, and orders wait for it before the CA validates; returns a function that removes it. */
+  relayChallenges(relay: (alpn: AlpnChallengeCertificate[]) => Promise<void>): () => void;
   /** Orders what a newly applied configuration wants. */
   apply(config: DynamicConfig): void;
   /** Every held certificate, for the API. */
@@ -106,6 +109,7 @@ export function createAcme(options: AcmeOptions): Acme {
     acmeHttpChallengeHandler: responders.httpChallenge,
     alpnChallenge: responders.alpnChallenge,
     internalRouters: () => httpEntryPoints.map((ep) => acmeHttpRouter(ep, responders.httpChallenge)),
+    relayChallenges: (relay) => responders.relay(() => relay(responders.alpnCertificates())),
     apply(dynamic) {
       const wanted = wantedDomains(dynamic, config.entryPoints, config.defaultEntryPoints);
       for (const [name, domains] of wanted) {
@@ -132,4 +136,10 @@ export function createAcme(options: AcmeOptions): Acme {
       await Promise.all([...storages.values()].map((s) => s.close?.()));
     },
   };
+}
+
+/** `acme-http@internal` on every entry point an httpChallenge names, answered by `answer` (a worker asks its control process). */
+export function acmeHttpRouters(config: StaticConfig, answer: HttpChallengeLookup): CompiledRouter[] {
+  const configs = acmeResolverConfigs(config.certificatesResolvers);
+  return [...new Set(configs.flatMap((c) => (c.httpChallenge ? [c.httpChallenge.entryPoint] : [])))].map((ep) => acmeHttpRouter(ep, answer));
 }

@@ -37,6 +37,8 @@ export async function orderCertificate(client: acme.Client, domain: WantedDomain
         // acme-client returns the dns-01 digest already; providers get the raw key authorization (lego's contract).
         const keyAuthorization = await client.getChallengeKeyAuthorization({ ...challenge, type: 'http-01' });
         cleanups.push(await publish(authz, challenge, keyAuthorization, ctx));
+        // Worker mode: the data-plane processes must serve the answer (and hold a TLS-ALPN-01 certificate) before the CA connects.
+        await ctx.responders.relayed();
         await delayFor(challenge.type, ctx.config);
         await client.completeChallenge(challenge);
         await client.waitForValidStatus(challenge);

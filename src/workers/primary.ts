@@ -6,6 +6,7 @@ import type { Logger } from '../log.js';
 import type { MetricsHook } from '../observability/index.js';
 import type { AppliedConfiguration } from '../provider/watcher.js';
 import { servedEntryPoints } from '../gateway-entry-points.js';
+import { createAcmeRelay, type AcmeRelay, type RelayWorker } from './primary-acme.js';
 import { isMessage, type AppliedMessage, type MetricsResponse, type ToWorker } from './protocol.js';
 
 /** What the control process needs. */
@@ -43,12 +44,12 @@ const METRICS_TIMEOUT_MS = 5_000;
  */
 export async function startPrimary(options: PrimaryOptions): Promise<Primary> {
   const { config, log } = options;
-  // ACME certificates and challenge answers live in the control process and are not sent to workers yet: refuse rather than serve without them.
-  if (Object.keys(config.certificatesResolvers).length > 0) throw new Error('workers: certificatesResolvers (ACME) are not supported in worker mode yet; set workers: 1');
   const slots = new Map<number, Slot>();
   let latest: AppliedConfiguration | undefined;
   let stopping = false;
   let metricsId = 0;
+  // ACME runs here only (one account, one order per domain, one writer of the storage); the relay feeds the workers.
+  let acmeRelay: AcmeRelay | undefined;
   const metricsWaiters = new Map<number, { pending: Set<number>; results: MetricJson[][]; done: () => void }>();
 
   // Must be set before the first fork: round-robin would funnel every connection through this process.
@@ -59,14 +60,19 @@ export async function startPrimary(options: PrimaryOptions): Promise<Primary> {
   const send = (slot: Slot, message: ToWorker) => {
     if (slot.worker.isConnected()) slot.worker.send(message);
   };
+  const everyWorkerServes = () => slots.size >= config.workers && [...slots.values()].every((s) => s.applied > 0);
+  const relayWorker = (slot: Slot): RelayWorker => ({ id: slot.worker.id, send: (message) => send(slot, message) });
   const fork = () => {
     const worker = cluster.fork();
     const slot: Slot = { worker, hello: false, applied: 0, startedAt: Date.now() };
     slots.set(worker.id, slot);
     worker.on('message', (message: unknown) => {
+      if (acmeRelay?.handle(relayWorker(slot), message)) return;
       if (isMessage(message, 'switchyard:hello')) {
         slot.hello = true;
         if (stopping) return send(slot, { type: 'switchyard:shutdown' });
+        // Certificates first: the worker's first table then never serves a handshake without them.
+        acmeRelay?.greet(relayWorker(slot));
         if (latest) send(slot, { type: 'switchyard:configuration', applied: latest });
       } else if (isMessage<AppliedMessage>(message, 'switchyard:applied')) {
         slot.applied = Math.max(slot.applied, message.version);
@@ -79,6 +85,7 @@ export async function startPrimary(options: PrimaryOptions): Promise<Primary> {
     });
     worker.on('exit', (code, signal) => {
       slots.delete(worker.id);
+      acmeRelay?.gone(worker.id);
       for (const waiter of metricsWaiters.values()) if (waiter.pending.delete(worker.id) && waiter.pending.size === 0) waiter.done();
       if (stopping) return;
       log.warn({ worker: worker.process.pid, code, signal }, 'worker exited; starting another');
@@ -114,12 +121,16 @@ export async function startPrimary(options: PrimaryOptions): Promise<Primary> {
     log,
     role: 'control',
     metricsHook,
-    readyGate: () => slots.size >= config.workers && [...slots.values()].every((s) => s.applied > 0),
+    readyGate: everyWorkerServes,
     onApplied(applied) {
       latest = applied;
       for (const slot of slots.values()) if (slot.hello) send(slot, { type: 'switchyard:configuration', applied });
     },
   });
+  if (gateway.acme) {
+    const workers = () => [...slots.values()].filter((s) => s.hello && s.worker.isConnected()).map(relayWorker);
+    acmeRelay = createAcmeRelay(gateway.acme, { workers, serving: everyWorkerServes, log });
+  }
   for (let i = 0; i < config.workers; i++) fork();
   log.info({ workers: config.workers }, 'worker mode: control process started');
 
@@ -128,6 +139,7 @@ export async function startPrimary(options: PrimaryOptions): Promise<Primary> {
     workers: () => [...slots.values()].map((s) => s.worker.process.pid!).filter((pid) => pid !== undefined),
     async shutdown() {
       stopping = true;
+      acmeRelay?.close();
       const live = [...slots.values()];
       const exited = Promise.all(live.map((s) => (s.worker.isDead() ? undefined : new Promise((r) => s.worker.once('exit', r)))));
       for (const slot of live) if (slot.hello) send(slot, { type: 'switchyard:shutdown' });

@@ -1,3 +1,4 @@
+import type { AlpnChallengeCertificate } from '../acme/index.js';
 import type { AppliedConfiguration } from '../provider/watcher.js';
 
 /** Control process → worker: a merged configuration to apply (the same versions as the control process's table). */
@@ -35,10 +36,43 @@ export interface MetricsResponse {
   metrics: unknown[];
 }
 
+/** Control process → worker: every certificate the ACME resolvers hold now (replaces the previous set). */
+export interface CertificatesMessage {
+  type: 'switchyard:certificates';
+  certificates: Array<{ names: string[]; cert: string; key: string }>;
+}
+
+/** Control process → worker: every pending TLS-ALPN-01 certificate (replaces the previous set); acknowledged by id. */
+export interface AlpnChallengesMessage {
+  type: 'switchyard:alpn-challenges';
+  id: number;
+  challenges: AlpnChallengeCertificate[];
+}
+
+/** Worker → control process: the AlpnChallengesMessage with this id is in service. */
+export interface AlpnChallengesApplied {
+  type: 'switchyard:alpn-challenges-applied';
+  id: number;
+}
+
+/** Worker → control process: an HTTP-01 request for this token arrived; what is its key authorization? */
+export interface HttpChallengeQuestion {
+  type: 'switchyard:http-challenge';
+  id: number;
+  token: string;
+}
+
+/** Control process → worker: the answer to an HttpChallengeQuestion (undefined: no such pending token). */
+export interface HttpChallengeAnswer {
+  type: 'switchyard:http-challenge-answer';
+  id: number;
+  keyAuthorization: string | undefined;
+}
+
 /** Any message the control process sends a worker. */
-export type ToWorker = ConfigurationMessage | ShutdownMessage | MetricsRequest;
+export type ToWorker = ConfigurationMessage | ShutdownMessage | MetricsRequest | CertificatesMessage | AlpnChallengesMessage | HttpChallengeAnswer;
 /** Any message a worker sends the control process. */
-export type ToPrimary = HelloMessage | AppliedMessage | MetricsResponse;
+export type ToPrimary = HelloMessage | AppliedMessage | MetricsResponse | AlpnChallengesApplied | HttpChallengeQuestion;
 
 /** True for messages of this protocol (cluster also carries its own and prom-client's). */
 export function isMessage<T extends { type: string }>(value: unknown, type: T['type']): value is T {

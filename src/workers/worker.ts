@@ -4,6 +4,7 @@ import type { Logger } from '../log.js';
 import type { MetricsHook } from '../observability/index.js';
 import { isMessage, type ConfigurationMessage, type MetricsRequest, type ToPrimary } from './protocol.js';
 import { createSnapshotWatcher } from './snapshot-watcher.js';
+import { createWorkerAcme } from './worker-acme.js';
 
 /** What a worker process needs: the same static configuration its control process loaded. */
 export interface WorkerOptions {
@@ -21,6 +22,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   const send = (message: ToPrimary) => {
     if (process.connected) process.send?.(message);
   };
+  const acme = createWorkerAcme(options.config, send);
   const watcher = createSnapshotWatcher(log, (version) => send({ type: 'switchyard:applied', version }));
   let metricsJson: (() => Promise<unknown[]>) | undefined;
   const metricsHook: MetricsHook = ({ json }) => {
@@ -30,6 +32,7 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   let stop!: (reason: string) => void;
   const stopped = new Promise<string>((resolve) => (stop = resolve));
   const onMessage = (message: unknown) => {
+    if (acme.handle(message)) return;
     if (isMessage<ConfigurationMessage>(message, 'switchyard:configuration')) watcher.push(message.applied);
     else if (isMessage(message, 'switchyard:shutdown')) stop('control');
     else if (isMessage<MetricsRequest>(message, 'switchyard:metrics')) {
@@ -47,7 +50,9 @@ export async function runWorker(options: WorkerOptions): Promise<number> {
   process.once('disconnect', () => stop('disconnect'));
   let gateway;
   try {
-    gateway = await startGateway({ config: options.config, baseDir: options.baseDir, log, role: 'data', createWatcher: watcher.create, metricsHook });
+    gateway = await startGateway({ config: options.config, baseDir: options.baseDir, log, role: 'data', createWatcher: watcher.create, metricsHook, internalRouters: acme.routers });
+    // Before hello: the control process sends the ACME certificates right after it, ahead of the first configuration.
+    acme.attach(gateway.tls);
   } catch (error) {
     log.error({ err: error }, 'worker: cannot start');
     return 1;

@@ -144,21 +144,3 @@ t.test('a killed worker is replaced and SIGTERM drains every worker and exits 0'
   t.equal(await gw.exited, 0, 'the control process exited 0');
   for (const pid of workers) t.throws(() => process.kill(pid, 0), 'worker ' + pid + ' exited too');
 });
-
-t.test('worker mode refuses ACME resolvers, whose certificates would not reach the workers', async (t) => {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-workers-acme-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  const web = await freePort();
-  await writeFile(
-    path.join(dir, 'switchyard.yaml'),
-    stringify({
-      workers: 2,
-      entryPoints: { web: { address: `127.0.0.1:${web}` } },
-      certificatesResolvers: { le: { acme: { email: 'ops@example.com', storage: 'acme.json', httpChallenge: { entryPoint: 'web' } } } },
-    }),
-  );
-  const gw = spawnGateway(['--configFile=switchyard.yaml'], dir);
-  t.teardown(() => gw.child.kill('SIGKILL'));
-  t.equal(await gw.exited, 1);
-  t.match(gw.output(), /certificatesResolvers \(ACME\) are not supported in worker mode/);
-});
