@@ -1,6 +1,8 @@
 // Routing scale: the same gateway process serves 10, 1,000 and 10,000 routers in turn; for each it
-// measures the time from a provider snapshot to the swapped-in table, the RSS after a GC, and wrk's
+// measures the time from a provider snapshot to the swapped-in table (wall clock, CPU of the process and
+// CPU of its main thread: the rest is V8's helper threads, GC and JIT), the RSS after a GC, and wrk's
 // requests/s against one router in the middle of the table, as a ratio to 10 routers in the same round.
+// `seconds` 0 skips wrk (compile and memory only).
 // Usage: node --expose-gc --import ./bin/ts-hooks.js bench/routing-scale.ts <backend-url> [seconds] [rounds] [connections]
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
@@ -42,11 +44,12 @@ function pushProvider(): Provider & { push(config: DynamicConfig): void } {
 }
 
 /** N routers on distinct hosts and paths, one load-balanced service each, as a cluster's ingresses would give. */
-function tableOf(n: number): DynamicConfig {
+function tableOf(n: number, changed = -1): DynamicConfig {
   const routers: Record<string, unknown> = {};
   const services: Record<string, unknown> = {};
   for (let i = 0; i < n; i++) {
-    routers[`r${i}`] = { rule: `Host(\`h${i}.bench\`) && PathPrefix(\`/p${i}\`)`, service: `s${i}` };
+    const path = i === changed ? `/changed${Date.now()}` : `/p${i}`;
+    routers[`r${i}`] = { rule: `Host(\`h${i}.bench\`) && PathPrefix(\`${path}\`)`, service: `s${i}` };
     services[`s${i}`] = { loadBalancer: { servers: [{ url: backend }] } };
   }
   return { http: { routers, services } } as DynamicConfig;
@@ -68,24 +71,46 @@ const port = gateway.port('web');
 const gc = (globalThis as { gc?: () => void }).gc;
 
 console.log(`# node ${process.version}, ${os.cpus().length} cores, wrk -t1 -c${connections} -d${seconds}s, ${rounds} rounds`);
-console.log('| round | routers | compile + swap ms | RSS MB | requests/s | / 10 routers |');
-console.log('| ---: | ---: | ---: | ---: | ---: | ---: |');
+console.log('| round | routers | compile + swap ms | CPU ms (main thread) | RSS MB | requests/s | / 10 routers |');
+console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+
+/** Pushes one snapshot and waits for its table; the event (which names the previous table) is not kept. */
+async function pushAndWait(table: DynamicConfig): Promise<{ wall: number; cpu: number; main: number }> {
+  const applied = once(gateway.events, 'applied');
+  const cpu = process.cpuUsage();
+  const main = process.threadCpuUsage();
+  const start = performance.now();
+  provider.push(table);
+  await applied;
+  const wall = performance.now() - start;
+  const ms = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
+  return { wall, cpu: ms(process.cpuUsage(cpu)), main: ms(process.threadCpuUsage(main)) };
+}
+
 for (let round = 1; round <= Number(rounds); round++) {
   let base = 0;
   for (const n of SIZES) {
-    const table = tableOf(n);
-    const applied = once(gateway.events, 'applied');
-    const start = performance.now();
-    provider.push(table);
-    await applied;
-    const swapMs = performance.now() - start;
+    gc?.();
+    const { wall, cpu, main } = await pushAndWait(tableOf(n));
     gc?.();
     const rss = process.memoryUsage().rss / 2 ** 20;
-    await wrk(port, n, '2').catch(() => 0); // warm-up
-    const rps = await wrk(port, n);
+    let rps = 0;
+    if (Number(seconds) > 0) {
+      await wrk(port, n, '2').catch(() => 0); // warm-up
+      rps = await wrk(port, n);
+    }
     if (n === SIZES[0]) base = rps;
-    console.log(`| ${round} | ${n} | ${swapMs.toFixed(0)} | ${rss.toFixed(0)} | ${rps.toFixed(0)} | ${(rps / base).toFixed(2)} |`);
+    const ratio = base > 0 ? (rps / base).toFixed(2) : '-';
+    console.log(`| ${round} | ${n} | ${wall.toFixed(0)} | ${cpu.toFixed(0)} (${main.toFixed(0)}) | ${rss.toFixed(0)} | ${rps.toFixed(0)} | ${ratio} |`);
   }
+}
+// BENCH_RELOADS=k: k more snapshots of the largest table, each with one router changed (a reload's cost).
+const largest = SIZES.at(-1) ?? 0;
+for (let k = 1; k <= Number(process.env.BENCH_RELOADS ?? 0); k++) {
+  gc?.();
+  const { wall, cpu, main } = await pushAndWait(tableOf(largest, (k * 97) % largest));
+  gc?.();
+  console.log(`| reload ${k} | ${largest} (one changed) | ${wall.toFixed(0)} | ${cpu.toFixed(0)} (${main.toFixed(0)}) | ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} | - | - |`);
 }
 await gateway.shutdown();
 process.exit(0);

@@ -4,10 +4,14 @@
 const MARK = Symbol('switchyard.deepFrozen');
 const deepFrozen = new WeakSet<object>();
 
-/** Records that `value` and everything reachable from it are (about to be) frozen; only the watcher's deepFreeze and frozenCopy call it. */
-export function markDeepFrozen(value: object): void {
+/**
+ * Records that `value` and everything reachable from it are (about to be) frozen, and returns it; only the
+ * watcher's deepFreeze and frozenCopy, and validation for a section made of such elements, call it.
+ */
+export function markDeepFrozen<T extends object>(value: T): T {
   if (Object.isExtensible(value)) Object.defineProperty(value, MARK, { value: true });
   else deepFrozen.add(value);
+  return value;
 }
 
 /** Whether `value` was frozen all the way down by the watcher, so results computed from it can be memoised by identity. */

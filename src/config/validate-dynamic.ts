@@ -3,7 +3,7 @@ import type { MiddlewareRegistry } from '../middleware/registry.js';
 import { compileSchema, formatErrors } from './ajv.js';
 import { DynamicTopSchema, RouterSchema, ServersTransportSchema, ServiceSchema, TlsSchema, type DynamicConfig } from './dynamic-schema.js';
 import { checkMiddleware, checkRouter, checkService } from './element-checks.js';
-import { isDeepFrozen } from './deep-frozen.js';
+import { isDeepFrozen, markDeepFrozen } from './deep-frozen.js';
 import { entriesOf } from '../records.js';
 
 /** Why one element (or the configuration's top level) was left out of a provider's snapshot. */
@@ -26,11 +26,14 @@ type Check = (value: unknown, middlewares: MiddlewareRegistry) => string[];
 
 // Each http section: its element kind and the checks an element must pass to be kept.
 const SECTIONS: Array<['routers' | 'services' | 'middlewares' | 'serversTransports', Kind, Check]> = [
-  ['routers', 'router', (value) => [...schemaLines(RouterSchema, value), ...checkRouter(value)]],
-  ['services', 'service', (value) => [...schemaLines(ServiceSchema, value), ...checkService(value)]],
+  ['routers', 'router', (value) => both(schemaLines(RouterSchema, value), checkRouter(value))],
+  ['services', 'service', (value) => both(schemaLines(ServiceSchema, value), checkService(value))],
   ['middlewares', 'middleware', (value, middlewares) => checkMiddleware(value, middlewares)],
   ['serversTransports', 'serversTransport', (value) => schemaLines(ServersTransportSchema, value)],
 ];
+
+// Both lists of problems; a valid element (the usual one) allocates nothing more.
+const both = (a: string[], b: string[]): string[] => (b.length === 0 ? a : a.length === 0 ? b : [...a, ...b]);
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -54,8 +57,10 @@ interface Checked {
 }
 
 // Per registry and kind: a deep-frozen element (the watcher freezes snapshots, and an unchanged element keeps
-// its object from one snapshot to the next) is checked once; weak keys drop results with their elements.
-const memo = new WeakMap<MiddlewareRegistry, Map<Kind, WeakMap<object, Checked>>>();
+// its object from one snapshot to the next) is checked once; weak keys drop results with their elements. An
+// element kept as it is remembers only its problems (one shared empty list when valid, issue 8).
+const memo = new WeakMap<MiddlewareRegistry, Map<Kind, WeakMap<object, Checked | string[]>>>();
+const NO_LINES: string[] = [];
 
 function checked(kind: Kind, raw: unknown, middlewares: MiddlewareRegistry, check: Check): Checked {
   const frozen = isDeepFrozen(raw);
@@ -64,11 +69,25 @@ function checked(kind: Kind, raw: unknown, middlewares: MiddlewareRegistry, chec
   let results = byKind?.get(kind);
   if (byKind && !results) byKind.set(kind, (results = new WeakMap()));
   const known = results?.get(raw as object);
-  if (known) return known;
+  if (known) return Array.isArray(known) ? { value: raw, lines: known } : known;
   const value = kind === 'middleware' ? withEmptyOptions(raw) : raw;
-  const result = { value, lines: check(value, middlewares) };
-  results?.set(raw as object, result);
-  return result;
+  const found = check(value, middlewares);
+  const lines = found.length === 0 ? NO_LINES : found;
+  results?.set(raw as object, value === raw ? lines : { value, lines });
+  return { value, lines };
+}
+
+// Per registry and section: a deep-frozen section (one the watcher kept from the previous snapshot, since
+// none of its elements changed) whose elements were all valid gives the same kept object again, so a
+// reload changing one router does not re-walk the 10,000 services (issue 8).
+const sectionMemo = new WeakMap<MiddlewareRegistry, Map<string, WeakMap<object, Record<string, unknown>>>>();
+
+function sectionsOf(middlewares: MiddlewareRegistry, section: string): WeakMap<object, Record<string, unknown>> {
+  let bySection = sectionMemo.get(middlewares);
+  if (!bySection) sectionMemo.set(middlewares, (bySection = new Map()));
+  let sections = bySection.get(section);
+  if (!sections) bySection.set(section, (sections = new WeakMap()));
+  return sections;
 }
 
 function schemaLines(schema: TSchema, value: unknown, prefix = ''): string[] {
@@ -106,15 +125,35 @@ export function validateDynamic(input: unknown, source: DynamicSource, middlewar
     for (const [section, kind, check] of SECTIONS) {
       const elements = http[section];
       if (!isObject(elements)) continue;
+      const sections = isDeepFrozen(elements) ? sectionsOf(middlewares, section) : undefined;
+      const known = sections?.get(elements);
+      if (known) {
+        out[section] = known;
+        continue;
+      }
       const kept: Record<string, unknown> = (out[section] = {});
+      let clean = true;
+      let frozen = true;
       for (const [name, raw] of entriesOf(elements)) {
         if (name.includes('@')) {
           report(kind, name, raw, ['name must not contain "@" (the provider qualifies names itself; use @ only in references)']);
+          clean = false;
           continue;
         }
         const { value, lines } = checked(kind, raw, middlewares, check);
-        if (lines.length > 0) report(kind, name, raw, lines);
-        else put(kept, name, value);
+        if (lines.length > 0) {
+          report(kind, name, raw, lines);
+          clean = false;
+        } else {
+          put(kept, name, value);
+          frozen &&= value === raw;
+        }
+      }
+      // Only a section without errors is remembered: errors name their origin, which may change on its own.
+      // Kept unchanged elements only, it is deep-frozen like them, so the merge can key on it too.
+      if (clean && sections) {
+        if (frozen) Object.freeze(markDeepFrozen(kept));
+        sections.set(elements, kept);
       }
     }
     config.http = out as DynamicConfig['http'];

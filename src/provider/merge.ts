@@ -1,6 +1,7 @@
 import type { DynamicConfig, TlsConfig } from '../config/dynamic-schema.js';
 import type { ElementError } from '../config/validate-dynamic.js';
 import { entriesOf } from '../records.js';
+import { isDeepFrozen } from '../config/deep-frozen.js';
 
 /** Qualifies a reference in its referrer's provider: `ref` if it already names one (`x@file`), else `ref@provider`. */
 export function qualify(ref: string, provider: string): string {
@@ -36,12 +37,14 @@ export function mergeProviderConfigs(byProvider: Map<string, DynamicConfig>): Me
   const errors: ElementError[] = [];
   const config: DynamicConfig = { http: { routers: {}, services: {}, middlewares: {}, serversTransports: {} } };
   const providers = [...byProvider.keys()].sort();
+  const reused = reuseHttpSections(providers, byProvider, config);
   for (const protocol of ['http', 'tcp', 'udp'] as const) {
     for (const provider of providers) {
       const from = byProvider.get(provider)![protocol] as NamedMaps | undefined;
       if (!from) continue;
       const into = (config[protocol] ??= {}) as NamedMaps;
       for (const [section, kind] of Object.entries(SECTIONS[protocol])) {
+        if (protocol === 'http' && reused.has(section)) continue;
         for (const [name, element] of entriesOf(from[section] ?? {})) {
           if (name.includes('@')) {
             errors.push({ kind, name, raw: element, message: `${kind} "${name}" from provider "${provider}": a name must not contain "@"` });
@@ -54,9 +57,49 @@ export function mergeProviderConfigs(byProvider: Map<string, DynamicConfig>): Me
       }
     }
   }
+  rememberHttpSections(providers, byProvider, config, errors, reused);
   const tls = mergeTls(providers, byProvider, errors);
   if (tls) config.tls = tls;
   return { config, errors };
+}
+
+// An http section only one provider defines, merged from that provider's deep-frozen section object, is kept
+// with that object (weakly). When the next merge gets the very same object (validation hands back an unchanged
+// section as the same frozen object) and the earlier result has since been deep-frozen (it went through the
+// watcher, so nothing can have changed it), that result is the merge: a reload changing one router of 10,000 does not
+// re-merge the 10,000 services (issue 8). Sections with merge errors are never kept.
+const mergedSections = new WeakMap<object, { provider: string; merged: Record<string, unknown> }>();
+
+function soleSource(providers: string[], byProvider: Map<string, DynamicConfig>, section: string): { provider: string; from: object } | undefined {
+  let found: { provider: string; from: object } | undefined;
+  for (const provider of providers) {
+    const from = (byProvider.get(provider)!.http as NamedMaps | undefined)?.[section];
+    if (from === undefined) continue;
+    if (found || typeof from !== 'object' || from === null) return undefined;
+    found = { provider, from };
+  }
+  return found;
+}
+
+function reuseHttpSections(providers: string[], byProvider: Map<string, DynamicConfig>, config: DynamicConfig): Set<string> {
+  const reused = new Set<string>();
+  for (const section of Object.keys(SECTIONS.http)) {
+    const source = soleSource(providers, byProvider, section);
+    const earlier = source ? mergedSections.get(source.from) : undefined;
+    if (!earlier || earlier.provider !== source!.provider || !isDeepFrozen(source!.from) || !isDeepFrozen(earlier.merged)) continue;
+    (config.http as NamedMaps)[section] = earlier.merged;
+    reused.add(section);
+  }
+  return reused;
+}
+
+function rememberHttpSections(providers: string[], byProvider: Map<string, DynamicConfig>, config: DynamicConfig, errors: ElementError[], reused: Set<string>): void {
+  for (const [section, kind] of Object.entries(SECTIONS.http)) {
+    if (reused.has(section) || errors.some((error) => error.kind === kind)) continue;
+    const source = soleSource(providers, byProvider, section);
+    const merged = (config.http as NamedMaps | undefined)?.[section];
+    if (source && merged && isDeepFrozen(source.from)) mergedSections.set(source.from, { provider: source.provider, merged });
+  }
 }
 
 function mergeTls(providers: string[], byProvider: Map<string, DynamicConfig>, errors: ElementError[]): TlsConfig | undefined {

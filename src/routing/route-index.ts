@@ -36,7 +36,7 @@ export function createRouteIndex<T>(routes: Route<T>[]): RouteIndex<T> {
       anyHost.push(position);
       return;
     }
-    for (const host of new Set(hosts)) {
+    for (const host of hosts.length === 1 ? hosts : new Set(hosts)) {
       const [bucket, key] = host.startsWith('*.') ? [wildcard, host.slice(2)] : [exact, host];
       const list = bucket.get(key);
       if (list) list.push(position);

@@ -1,5 +1,6 @@
 import { Lexer, type Token, type TokenKind } from './lexer.js';
 import { RuleFault } from './rule-error.js';
+import { parseSimpleRule } from './simple-rule.js';
 
 /** One argument of a matcher call, with its 0-based index in the rule. */
 export interface RuleArg {
@@ -27,6 +28,11 @@ const DESCRIBE: Record<TokenKind, string> = {
  * than `||`, both left-associative); `names` maps each accepted spelling to the matcher's name.
  */
 export function parseRule(rule: string, names: ReadonlyMap<string, string>): RuleNode {
+  return parseSimpleRule(rule, names) ?? parseFullRule(rule, names);
+}
+
+/** parseRule without the fast path for the common shape; tests check that both give the same tree. */
+export function parseFullRule(rule: string, names: ReadonlyMap<string, string>): RuleNode {
   const lexer = new Lexer(rule);
   let tok = lexer.next();
   // Read through a function: TypeScript would otherwise keep `tok` narrowed across the calls that move it.

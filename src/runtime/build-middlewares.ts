@@ -19,7 +19,9 @@ export interface MiddlewareBuildDeps {
 }
 
 /** Builds `names` (resolved in `provider`) in front of `next`; throws with the first failing middleware's reason. */
-export function buildChain(deps: MiddlewareBuildDeps, names: string[], provider: string, next: Handler, usedBy: string, stack: string[] = []): Handler {
+export function buildChain(deps: MiddlewareBuildDeps, names: readonly string[], provider: string, next: Handler, usedBy: string, stack: string[] = []): Handler {
+  // Most routers have no middlewares: no copies to make.
+  if (names.length === 0) return next;
   let handler = next;
   for (const ref of [...names].reverse()) {
     handler = buildOne(deps, resolveRef(ref, provider), handler, usedBy, stack);

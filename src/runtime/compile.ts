@@ -80,8 +80,11 @@ export function compile(input: CompileInput, deps: CompileDeps): RoutingTable {
       if (priority > MAX_USER_PRIORITY) throw new Error(`priority ${priority} is above the maximum ${MAX_USER_PRIORITY}`);
       routerStatus.priority = priority;
       const wanted = router.entryPoints?.length ? router.entryPoints : defaults;
-      const using = wanted.filter((ep) => known.has(ep));
-      for (const missing of wanted.filter((ep) => !known.has(ep))) addError(routerStatus, `entryPoint "${missing}" doesn't exist`, false);
+      const using: string[] = [];
+      for (const ep of wanted) {
+        if (known.has(ep)) using.push(ep);
+        else addError(routerStatus, `entryPoint "${ep}" doesn't exist`, false);
+      }
       if (using.length === 0) throw new Error('no valid entryPoint for this router');
       routerStatus.using = using.sort();
       const serviceName = resolveServiceRef(router.service, provider);
@@ -92,14 +95,20 @@ export function compile(input: CompileInput, deps: CompileDeps): RoutingTable {
         ctx.serviceName = serviceName;
         return service.handle(req, res);
       };
-      // Entry point middlewares come first, then the router's own (Traefik's order).
-      const handlers = new Map<string, Handler>();
+      const own = router.middlewares?.length ? router.middlewares.map((m) => (m.includes('@') ? m : `${m}@${provider}`)) : NO_MIDDLEWARES;
+      // Entry point middlewares come first, then the router's own (Traefik's order). One chain per distinct list;
+      // the map is only needed when the router listens on several entry points.
+      const handlers = using.length > 1 ? new Map<string, Handler>() : undefined;
       for (const ep of using) {
-        const epMiddlewares = byName.get(ep)?.middlewares ?? [];
-        const chain = [...epMiddlewares, ...(router.middlewares ?? []).map((m) => (m.includes('@') ? m : `${m}@${provider}`))];
+        const epMiddlewares = byName.get(ep)?.middlewares ?? NO_MIDDLEWARES;
+        const chain = epMiddlewares.length === 0 ? own : [...epMiddlewares, ...own];
         const key = chain.join('\n');
-        if (!handlers.has(key)) handlers.set(key, buildChain(middlewareDeps, chain, provider, routed, name));
-        compiled.push({ name, entryPoints: [ep], tls: Boolean(router.tls) || Boolean(input.tls?.entryPoints.has(ep)), route: { name, priority, rule, value: handlers.get(key)! } });
+        let handler = handlers?.get(key);
+        if (!handler) {
+          handler = buildChain(middlewareDeps, chain, provider, routed, name);
+          handlers?.set(key, handler);
+        }
+        compiled.push({ name, entryPoints: [ep], tls: Boolean(router.tls) || Boolean(input.tls?.entryPoints.has(ep)), route: { name, priority, rule, value: handler } });
       }
     } catch (error) {
       addError(routerStatus, (error as Error).message, true);
@@ -120,6 +129,8 @@ export function compile(input: CompileInput, deps: CompileDeps): RoutingTable {
     await Promise.allSettled([...built.values()].map((s) => s.close()));
   });
 }
+
+const NO_MIDDLEWARES: readonly string[] = [];
 
 function resolveServiceRef(ref: string, provider: string): string {
   return ref.includes('@') ? ref : `${ref}@${provider}`;

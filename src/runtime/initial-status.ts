@@ -6,6 +6,13 @@ import { providerOf } from './names.js';
 import { entriesOf } from '../records.js';
 
 const SERVICE_KINDS = ['loadBalancer', 'weighted', 'mirroring', 'failover', 'highestRandomWeight'] as const;
+// Lower-cased once, not per service: 10,000 statuses then share five strings (issue 8).
+const SERVICE_TYPES = new Map<string, string>(SERVICE_KINDS.map((kind) => [kind, kind.toLowerCase()]));
+
+function serviceType(service: object): string {
+  const kind = SERVICE_KINDS.find((k) => k in service);
+  return kind === undefined ? 'unknown' : SERVICE_TYPES.get(kind)!;
+}
 
 /** Every element starts `enabled`; elements that failed validation start `disabled` with their errors. */
 export function initialStatus(config: DynamicConfig, errors: ElementError[], registry: MiddlewareRegistry): RuntimeStatus {
@@ -15,7 +22,7 @@ export function initialStatus(config: DynamicConfig, errors: ElementError[], reg
     status.routers[name] = { name, provider: providerOf(name), status: 'enabled', config: router, using: [], priority: 0 };
   }
   for (const [name, service] of entriesOf(http.services ?? {})) {
-    const type = SERVICE_KINDS.find((k) => k in service)?.toLowerCase() ?? 'unknown';
+    const type = serviceType(service);
     status.services[name] = { name, provider: providerOf(name), status: 'enabled', config: service, type, usedBy: [] };
   }
   for (const [name, middleware] of entriesOf(http.middlewares ?? {})) {
@@ -41,7 +48,7 @@ function addInvalid(status: RuntimeStatus, error: ElementError): void {
   }
   if (error.kind === 'router') status.routers[name] = { ...base, config: raw as never, using: [], priority: 0 };
   if (error.kind === 'service') {
-    const type = SERVICE_KINDS.find((k) => k in raw)?.toLowerCase() ?? 'unknown';
+    const type = serviceType(raw);
     status.services[name] = { ...base, config: raw as never, type, usedBy: [] };
   }
   if (error.kind === 'middleware') status.middlewares[name] = { ...base, config: raw, type: (Object.keys(raw)[0] ?? 'unknown').toLowerCase(), usedBy: [] };

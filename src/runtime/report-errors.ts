@@ -16,7 +16,8 @@ export function reportElementErrors(status: RuntimeStatus, previous: ReadonlySet
     // Keys, not Object.values: see src/records.ts.
     for (const key of Object.keys(elements)) {
       const element = elements[key]!;
-      for (const error of element.error ?? []) {
+      if (element.error === undefined) continue;
+      for (const error of element.error) {
         const seen = `${kind}\n${element.name}\n${error}`;
         current.add(seen);
         if (previous.has(seen)) continue;

@@ -82,22 +82,43 @@ function drop(entry: Entry): void {
   if (entry.refs === 0) entry.service.close().catch(() => undefined);
 }
 
-// The handle shares the service's request handler (no extra call per request); only close is per table.
+// The handle shares the service's request handler (no extra call per request); only close is per table. A class
+// rather than an object of closures: a table of 10,000 reused services allocates one small object each (issue 8).
+class Handle implements Service {
+  readonly handle: Service['handle'];
+  readonly healthChecked: boolean | undefined;
+  #entry: Entry | undefined;
+  readonly #service: Service;
+
+  constructor(entry: Entry) {
+    this.#entry = entry;
+    this.#service = entry.service;
+    this.handle = entry.service.handle;
+    this.healthChecked = entry.service.healthChecked;
+  }
+
+  healthy(): boolean {
+    return this.#service.healthy();
+  }
+
+  onHealthChange(listener: (healthy: boolean) => void): () => void {
+    return this.#service.onHealthChange(listener);
+  }
+
+  serverStatus(): Record<string, 'UP' | 'DOWN'> {
+    return this.#service.serverStatus();
+  }
+
+  async close(): Promise<void> {
+    const entry = this.#entry;
+    if (!entry) return;
+    this.#entry = undefined;
+    entry.refs -= 1;
+    if (!entry.live && entry.refs === 0) await entry.service.close();
+  }
+}
+
 function handleFor(entry: Entry): Service {
-  const { service } = entry;
   entry.refs += 1;
-  let closed = false;
-  return {
-    handle: service.handle,
-    healthChecked: service.healthChecked,
-    healthy: () => service.healthy(),
-    onHealthChange: (listener) => service.onHealthChange(listener),
-    serverStatus: () => service.serverStatus(),
-    async close() {
-      if (closed) return;
-      closed = true;
-      entry.refs -= 1;
-      if (!entry.live && entry.refs === 0) await service.close();
-    },
-  };
+  return new Handle(entry);
 }

@@ -9,7 +9,7 @@ import { createHealthChecker, resolveHealthCheck, type HealthChecker, type Serve
 import { createHealthSignal } from './health-signal.js';
 import { createPassiveHealth, resolvePassiveHealthCheck, type PassiveHealth } from './passive-health.js';
 import type { Service } from './service.js';
-import { createHashKey } from './hash-key.js';
+import { createHashKey, type HashKey } from './hash-key.js';
 import { createBalancer, resolveStrategy } from './strategy.js';
 import { pickSticky, resolveStickyCookie, stickyValue } from './sticky.js';
 import { respondUnavailable } from './unavailable.js';
@@ -27,7 +27,8 @@ const DEFAULT_FLUSH_INTERVAL = 100;
 export function createLoadBalancer(config: LoadBalancerConfig, ctx: ServiceBuildContext): Service {
   const strategy = resolveStrategy(config.strategy, 'loadBalancer.strategy');
   if (config.hash && strategy !== 'hrw') throw new Error(`loadBalancer.hash applies to the hrw strategy only, not ${strategy}`);
-  const hashKey = createHashKey(config.hash, 'loadBalancer.hash');
+  // Only hrw reads the key (and a hash block under another strategy was refused above).
+  const hashKey = strategy === 'hrw' ? createHashKey(config.hash, 'loadBalancer.hash') : noKey;
   // Validate everything before touching the StateStore, so a rejected config leaves nothing behind.
   if (config.healthCheck) resolveHealthCheck(config.healthCheck);
   if (config.passiveHealthCheck) resolvePassiveHealthCheck(config.passiveHealthCheck);
@@ -38,7 +39,7 @@ export function createLoadBalancer(config: LoadBalancerConfig, ctx: ServiceBuild
     } catch {
       throw new Error(`loadBalancer.servers[${i}].url "${server.url}" is not a valid URL`);
     }
-    return { url: server.url, target: { url, ...(server.preservePath ? { preservePath: true } : {}) }, weight: server.weight ?? 1, fenced: server.fenced === true };
+    return { url: server.url, target: server.preservePath ? { url, preservePath: true } : { url }, weight: server.weight ?? 1, fenced: server.fenced === true };
   });
   const options: ForwardOptions = {
     passHostHeader: config.passHostHeader ?? true,
@@ -47,7 +48,8 @@ export function createLoadBalancer(config: LoadBalancerConfig, ctx: ServiceBuild
   };
   const balancer = createBalancer({
     strategy,
-    ids: servers.map((s) => s.url),
+    // Only hrw hashes the server ids.
+    ids: strategy === 'hrw' ? servers.map((s) => s.url) : NO_IDS,
     weights: servers.map((s) => s.weight),
     state: ctx.state,
     stateKey: `${ctx.name}:${configHash(config.servers ?? [])}`,
@@ -55,18 +57,16 @@ export function createLoadBalancer(config: LoadBalancerConfig, ctx: ServiceBuild
   });
   const checker = config.healthCheck ? healthChecker(config, servers, options, ctx) : undefined;
   const passive = config.passiveHealthCheck ? passiveHealth(config, servers, ctx) : undefined;
+  const checked = checker !== undefined || passive !== undefined;
   // A server takes traffic only when neither the probes nor real traffic say it is DOWN.
-  const status = (url: string): ServerHealth => (checker?.status(url) === 'DOWN' || passive?.status(url) === 'DOWN' ? 'DOWN' : 'UP');
-  const up = (i: number): boolean => servers[i]!.weight > 0 && status(servers[i]!.url) === 'UP';
+  const status = checked ? (url: string): ServerHealth => (checker?.status(url) === 'DOWN' || passive?.status(url) === 'DOWN' ? 'DOWN' : 'UP') : alwaysUp;
+  const up = checked ? (i: number): boolean => servers[i]!.weight > 0 && status(servers[i]!.url) === 'UP' : (i: number): boolean => servers[i]!.weight > 0;
   // A fenced server (a draining pod) keeps the sticky sessions it has but is never chosen for a new one.
   const pickable = (i: number): boolean => up(i) && !servers[i]!.fenced;
-  const healthy = (): boolean => servers.some((_, i) => pickable(i));
-  const signal = createHealthSignal(healthy);
-  const unsubscribe = checker?.onChange(() => signal.update());
-  const unsubscribePassive = passive?.onChange(() => signal.update());
   const cookie = config.sticky?.cookie ? resolveStickyCookie(config.sticky.cookie, ctx.name) : undefined;
   // Hashing every server URL is only worth it for a sticky service (a compile of 10,000 services paid for it).
-  const items = cookie ? servers.map((s) => ({ value: stickyValue(s.url), raw: s.url })) : [];
+  const items = cookie ? servers.map((s) => ({ value: stickyValue(s.url), raw: s.url })) : NO_ITEMS;
+  const { forwarder } = ctx;
 
   const balance = (req: IncomingMessage, tried: Set<string> | undefined): number => {
     // A retrying middleware marks servers that failed; prefer another one while any is left.
@@ -77,23 +77,30 @@ export function createLoadBalancer(config: LoadBalancerConfig, ctx: ServiceBuild
     return balancer.pick(req, pickable);
   };
 
+  const handle: Service['handle'] = async (req, res) => {
+    const rctx = getContext(req);
+    const index = cookie ? pickSticky(req, res, cookie, items, up, () => balance(req, rctx.triedServers)) : balance(req, rctx.triedServers);
+    if (index === -1) return respondUnavailable(req, res);
+    const server = servers[index]!;
+    rctx.serverUrl = server.url;
+    const outcome = await balancer.track(index, res, () => forwarder.forward(req, res, server.target, options));
+    passive?.record(server.url, outcome);
+  };
+  if (!checked) {
+    // Nothing can change its health: no signal, listeners or closures to keep per service (issue 8: 10,000 of them).
+    const always = servers.some((_, i) => pickable(i)) ? yes : no;
+    return { healthChecked: false, handle, healthy: always, onHealthChange: neverChanges, serverStatus: unchecked, close: detached };
+  }
+  const healthy = (): boolean => servers.some((_, i) => pickable(i));
+  const signal = createHealthSignal(healthy);
+  const unsubscribe = checker?.onChange(() => signal.update());
+  const unsubscribePassive = passive?.onChange(() => signal.update());
   return {
-    healthChecked: checker !== undefined || passive !== undefined,
-    async handle(req, res) {
-      const rctx = getContext(req);
-      const index = cookie ? pickSticky(req, res, cookie, items, up, () => balance(req, rctx.triedServers)) : balance(req, rctx.triedServers);
-      if (index === -1) return respondUnavailable(req, res);
-      const server = servers[index]!;
-      rctx.serverUrl = server.url;
-      const outcome = await balancer.track(index, res, () => ctx.forwarder.forward(req, res, server.target, options));
-      passive?.record(server.url, outcome);
-    },
+    healthChecked: true,
+    handle,
     healthy,
     onHealthChange: (listener) => signal.subscribe(listener),
-    serverStatus() {
-      if (!checker && !passive) return {};
-      return Object.fromEntries(servers.map((s) => [s.url, status(s.url)])) as Record<string, ServerHealth>;
-    },
+    serverStatus: () => Object.fromEntries(servers.map((s) => [s.url, status(s.url)])) as Record<string, ServerHealth>,
     async close() {
       // The checker belongs to the StateStore (it may serve the next table too); only detach from it.
       unsubscribe?.();
@@ -101,6 +108,17 @@ export function createLoadBalancer(config: LoadBalancerConfig, ctx: ServiceBuild
     },
   };
 }
+
+const NO_ITEMS: readonly { value: string; raw: string }[] = [];
+const NO_IDS: readonly string[] = [];
+const noKey: HashKey = () => undefined;
+const yes = (): boolean => true;
+const alwaysUp = (): ServerHealth => 'UP';
+const no = (): boolean => false;
+const unsubscribed = (): void => undefined;
+const neverChanges = (): (() => void) => unsubscribed;
+const unchecked = (): Record<string, ServerHealth> => ({});
+const detached = async (): Promise<void> => undefined;
 
 function healthChecker(config: LoadBalancerConfig, servers: Server[], options: ForwardOptions, ctx: ServiceBuildContext): HealthChecker {
   const healthCheck = config.healthCheck!;
