@@ -10,7 +10,7 @@ import { createHealthSignal } from './health-signal.js';
 import { createPassiveHealth, resolvePassiveHealthCheck, type PassiveHealth } from './passive-health.js';
 import type { Service } from './service.js';
 import { createHashKey, type HashKey } from './hash-key.js';
-import { createBalancer, resolveStrategy } from './strategy.js';
+import { createBalancer, resolveStrategy, untracked } from './strategy.js';
 import { pickSticky, resolveStickyCookie, stickyValue } from './sticky.js';
 import { respondUnavailable } from './unavailable.js';
 
@@ -77,14 +77,18 @@ export function createLoadBalancer(config: LoadBalancerConfig, ctx: ServiceBuild
     return balancer.pick(req, pickable);
   };
 
-  const handle: Service['handle'] = async (req, res) => {
+  // Not async, and no closure unless a strategy times the exchange or passive checks read its outcome:
+  // with wrr and no checks a request costs this function no allocation of its own (issue 8).
+  const handle: Service['handle'] = (req, res) => {
     const rctx = getContext(req);
     const index = cookie ? pickSticky(req, res, cookie, items, up, () => balance(req, rctx.triedServers)) : balance(req, rctx.triedServers);
     if (index === -1) return respondUnavailable(req, res);
     const server = servers[index]!;
     rctx.serverUrl = server.url;
-    const outcome = await balancer.track(index, res, () => forwarder.forward(req, res, server.target, options));
-    passive?.record(server.url, outcome);
+    const outcome =
+      balancer.track === untracked ? forwarder.forward(req, res, server.target, options) : balancer.track(index, res, () => forwarder.forward(req, res, server.target, options));
+    if (passive) return outcome.then((result) => passive.record(server.url, result));
+    return outcome as Promise<unknown> as Promise<void>;
   };
   if (!checked) {
     // Nothing can change its health: no signal, listeners or closures to keep per service (issue 8: 10,000 of them).

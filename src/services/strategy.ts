@@ -41,7 +41,8 @@ export function resolveStrategy(value: string | undefined, where: string): Strat
   throw new Error(`${where} "${value}" is unknown (expected ${STRATEGIES.slice(0, -1).join(', ')} or ${STRATEGIES.at(-1)})`);
 }
 
-const untracked = (_index: number, _res: ServerResponse, forward: () => Promise<ForwardOutcome>): Promise<ForwardOutcome> => forward();
+/** The `track` of strategies that keep no per-request state (wrr, hrw): callers may forward directly instead. */
+export const untracked = (_index: number, _res: ServerResponse, forward: () => Promise<ForwardOutcome>): Promise<ForwardOutcome> => forward();
 
 /** Builds the balancer of a strategy; its state lives in the StateStore so an unchanged service keeps it across reloads. */
 export function createBalancer(options: BalancerOptions): Balancer {
