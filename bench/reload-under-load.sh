@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Reload under load: wrk against one Switchyard process, once steady and once while the dynamic file
 # is rewritten every second (a changed router each time), in alternating rounds; reports the
-# throughput ratio and wrk's error counts (non-2xx answers and socket errors must both be 0).
+# throughput ratio and wrk's error counts (non-2xx answers and socket errors must both be 0). Then,
+# without traffic, the CPU the gateway process spends per reload (rewrite, re-read, parse, validate,
+# compile, swap): unlike the throughput ratio it does not depend on what else the cores are doing.
 # Usage: bash bench/reload-under-load.sh [seconds] [rounds] [routers] [connections]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,6 +16,8 @@ bench_run_dir
 BACKEND=$(freeport); WEB=$(freeport)
 start_backend "$RUN" "$BACKEND"; PIDS+=($!)
 gateway_config "$RUN" "$WEB"
+# The default throttle (2 s, as Traefik's) would fold two rewrites into one reload: apply each one.
+echo "  providersThrottleDuration: 0s" >> "$RUN/switchyard.yaml"
 # write_config <generation>: ROUTERS routers; the one named after the generation changes each time.
 write_config() {
   {
@@ -21,7 +25,9 @@ write_config() {
     echo "  routers:"
     for i in $(seq 1 "$ROUTERS"); do echo "    r$i: { rule: \"Host(\`h$i.bench\`)\", service: backend }"; done
     echo "    bench: { rule: \"PathPrefix(\`/\`)\", service: backend }"
-    echo "    gen$1: { rule: \"Path(\`/generation-$1\`)\", service: backend }"
+    echo "    gen$1: { rule: \"Path(\`/generation-$1\`)\", service: backend, middlewares: [generation] }"
+    echo "  middlewares:"
+    echo "    generation: { headers: { customResponseHeaders: { X-Generation: \"$1\" } } }"
     echo "  services:"
     echo "    backend:"
     echo "      loadBalancer:"
@@ -31,10 +37,13 @@ write_config() {
   mv "$RUN/bench.yaml.tmp" "$RUN/dyn/bench.yaml"
 }
 write_config 0
-"$NODE" bin/switchyard.js --configFile="$RUN/switchyard.yaml" >"$RUN/switchyard.log" 2>&1 & PIDS+=($!)
+"$NODE" bin/switchyard.js --configFile="$RUN/switchyard.yaml" >"$RUN/switchyard.log" 2>&1 & GATEWAY=$!; PIDS+=($GATEWAY)
 for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$WEB/" >/dev/null && break; sleep 0.05; done
 curl -sf "http://127.0.0.1:$WEB/" >/dev/null || { echo "switchyard did not come up"; cat "$RUN/switchyard.log"; exit 1; }
 
+# True once generation $1 is in service: only its own router adds its X-Generation header (the catch-all answers that path too).
+serves() { curl -sfI "http://127.0.0.1:$WEB/generation-$1" 2>/dev/null | tr -d '\r' | grep -qix "X-Generation: $1"; }
+ticks() { awk '{print $14 + $15}' "/proc/$GATEWAY/stat"; } # user + system CPU of the gateway, in clock ticks
 measure() { # -> "rps errors"
   local out
   out=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "http://127.0.0.1:$WEB/")
@@ -53,7 +62,20 @@ for round in $(seq 1 "$ROUNDS"); do
   kill "$writer"; wait "$writer" 2>/dev/null || true
   # The last rewrite must be in service: its own router answers.
   applied=no
-  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$WEB/generation-$(cat "$RUN/last")" >/dev/null && { applied=yes; break; }; sleep 0.1; done
+  for _ in $(seq 1 100); do serves "$(cat "$RUN/last")" && { applied=yes; break; }; sleep 0.1; done
   awk -v r="$round" -v s="$steady" -v se="$steady_err" -v l="$reloading" -v le="$reloading_err" -v n="$(cut -d- -f2 "$RUN/last") ($applied)" \
     'BEGIN { printf "| %s | %.0f | %d | %.0f | %d | %s | %.2f |\n", r, s, se, l, le, n, l / s }'
 done
+
+# CPU per reload without traffic: a rewrite every 2 s, each checked once to be in service (polling
+# more often would count the polls' connections as reload cost).
+RELOADS=8
+sleep 2
+before=$(ticks)
+for g in $(seq 1 "$RELOADS"); do
+  write_config "idle-$g"
+  sleep 2
+  serves "idle-$g" || echo "generation idle-$g was not in service 2 s after its rewrite" >&2
+done
+awk -v t="$(( $(ticks) - before ))" -v n="$RELOADS" -v hz="$(getconf CLK_TCK)" -v r="$ROUTERS" \
+  'BEGIN { printf "\nCPU of the gateway process per reload without traffic (%d reloads, %d routers): %.0f ms\n", n, r, t / hz * 1000 / n }'
