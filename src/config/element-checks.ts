@@ -1,6 +1,7 @@
 import type { MiddlewareRegistry } from '../middleware/registry.js';
 import { compileSchema, formatErrors } from './ajv.js';
 import { closest } from './suggest.js';
+import { parseServerUrl } from './server-url.js';
 
 const SERVICE_KINDS = ['loadBalancer', 'weighted', 'mirroring', 'failover', 'highestRandomWeight'];
 const SERVER_SCHEMES = new Set(['http:', 'https:', 'h2c:']);
@@ -36,12 +37,9 @@ export function checkService(value: unknown): string[] {
 }
 
 function isServerUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return SERVER_SCHEMES.has(url.protocol) && url.hostname !== '';
-  } catch {
-    return false;
-  }
+  // Parsed through the shared cache, so the load balancer build reuses this parse.
+  const url = parseServerUrl(text)?.url;
+  return url !== undefined && SERVER_SCHEMES.has(url.protocol) && url.hostname !== '';
 }
 
 /** A middleware entry names exactly one registered type, and its value passes that type's schema. */

@@ -67,6 +67,13 @@ export function compile(input: CompileInput, deps: CompileDeps): RoutingTable {
   const byName = new Map(input.entryPoints.map((ep) => [ep.name, ep]));
   const defaults = defaultEntryPoints(input.entryPoints);
   const compiled: CompiledRouter[] = [];
+  // Every compiled router lists one entry point; routers on the same one share the list (read-only downstream).
+  const single = new Map<string, string[]>();
+  const onlyEntryPoint = (ep: string): string[] => {
+    let list = single.get(ep);
+    if (!list) single.set(ep, (list = [ep]));
+    return list;
+  };
 
   for (const [name, router] of entriesOf(http.routers ?? {})) {
     const routerStatus = status.routers[name]!;
@@ -108,7 +115,7 @@ export function compile(input: CompileInput, deps: CompileDeps): RoutingTable {
           handler = buildChain(middlewareDeps, chain, provider, routed, name);
           handlers?.set(key, handler);
         }
-        compiled.push({ name, entryPoints: [ep], tls: Boolean(router.tls) || Boolean(input.tls?.entryPoints.has(ep)), route: { name, priority, rule, value: handler } });
+        compiled.push({ name, entryPoints: onlyEntryPoint(ep), tls: Boolean(router.tls) || Boolean(input.tls?.entryPoints.has(ep)), route: { name, priority, rule, value: handler } });
       }
     } catch (error) {
       addError(routerStatus, (error as Error).message, true);

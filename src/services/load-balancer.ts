@@ -13,6 +13,8 @@ import { createHashKey, type HashKey } from './hash-key.js';
 import { createBalancer, resolveStrategy, untracked } from './strategy.js';
 import { pickSticky, resolveStickyCookie, stickyValue } from './sticky.js';
 import { respondUnavailable } from './unavailable.js';
+import { parseServerUrl } from '../config/server-url.js';
+import type { Transport } from '../proxy/transport.js';
 
 interface Server {
   url: string;
@@ -33,24 +35,21 @@ export function createLoadBalancer(config: LoadBalancerConfig, ctx: ServiceBuild
   if (config.healthCheck) resolveHealthCheck(config.healthCheck);
   if (config.passiveHealthCheck) resolvePassiveHealthCheck(config.passiveHealthCheck);
   const servers: Server[] = (config.servers ?? []).map((server, i) => {
-    let url: URL;
-    try {
-      url = new URL(server.url);
-    } catch {
-      throw new Error(`loadBalancer.servers[${i}].url "${server.url}" is not a valid URL`);
-    }
-    return { url: server.url, target: server.preservePath ? { url, preservePath: true } : { url }, weight: server.weight ?? 1, fenced: server.fenced === true };
+    const parsed = parseServerUrl(server.url);
+    if (!parsed) throw new Error(`loadBalancer.servers[${i}].url "${server.url}" is not a valid URL`);
+    return { url: server.url, target: server.preservePath ? parsed.preservedTarget : parsed.target, weight: server.weight ?? 1, fenced: server.fenced === true };
   });
-  const options: ForwardOptions = {
-    passHostHeader: config.passHostHeader ?? true,
-    transport: ctx.transport(config.serversTransport),
-    flushInterval: config.responseForwarding?.flushInterval === undefined ? DEFAULT_FLUSH_INTERVAL : parseDuration(config.responseForwarding.flushInterval),
-  };
+  const options = forwardOptions(
+    ctx.transport(config.serversTransport),
+    config.passHostHeader ?? true,
+    config.responseForwarding?.flushInterval === undefined ? DEFAULT_FLUSH_INTERVAL : parseDuration(config.responseForwarding.flushInterval),
+  );
   const balancer = createBalancer({
     strategy,
     // Only hrw hashes the server ids.
     ids: strategy === 'hrw' ? servers.map((s) => s.url) : NO_IDS,
-    weights: servers.map((s) => s.weight),
+    // One server of weight 1, the usual service, shares one list (read-only for the strategies).
+    weights: servers.length === 1 && servers[0]!.weight === 1 ? ONE_WEIGHT : servers.map((s) => s.weight),
     state: ctx.state,
     stateKey: `${ctx.name}:${configHash(config.servers ?? [])}`,
     hashKey,
@@ -111,6 +110,21 @@ export function createLoadBalancer(config: LoadBalancerConfig, ctx: ServiceBuild
       unsubscribePassive?.();
     },
   };
+}
+
+const ONE_WEIGHT: readonly number[] = Object.freeze([1]);
+
+// Forwarding settings are read-only for the forwarder, so services with the same transport and settings share
+// one object instead of one each (issue 8: 10,000 services on the default transport).
+const sharedOptions = new WeakMap<Transport, Map<string, ForwardOptions>>();
+
+function forwardOptions(transport: Transport, passHostHeader: boolean, flushInterval: number): ForwardOptions {
+  let byTransport = sharedOptions.get(transport);
+  if (!byTransport) sharedOptions.set(transport, (byTransport = new Map()));
+  const key = `${passHostHeader}:${flushInterval}`;
+  let options = byTransport.get(key);
+  if (!options) byTransport.set(key, (options = Object.freeze({ passHostHeader, transport, flushInterval })));
+  return options;
 }
 
 const NO_ITEMS: readonly { value: string; raw: string }[] = [];

@@ -47,3 +47,38 @@ t.test('an element that turns invalid is reported again although its earlier for
   t.equal(gw.gateway.table()!.status.routers['a@file']?.status, 'enabled');
   t.equal((await fetch(gw.url('/a'))).status, 200);
 });
+
+t.test('an unchanged router follows its service through a change, a removal and a return', async (t) => {
+  const one = await startBackend((_req, res) => res.end('one'));
+  const two = await startBackend((_req, res) => res.end('two'));
+  const config = (url: string | undefined, other: boolean) => ({
+    http: {
+      routers: { a: { rule: 'Path(`/a`)', service: 's' }, b: { rule: 'Path(`/b`)', service: 'b' }, ...(other ? { c: { rule: 'Path(`/c`)', service: 'b' } } : {}) },
+      services: { b: { loadBalancer: { servers: [{ url: one.url }] } }, ...(url ? { s: { loadBalancer: { servers: [{ url }] } } } : {}) },
+    },
+  });
+  const gw = await startTestGateway({ dynamic: { 'app.yaml': config(one.url, false) } });
+  t.teardown(async () => {
+    await gw.close();
+    await one.close();
+    await two.close();
+  });
+  // [server of s (none: removed), another router added, expected status and body of /a]; the last step changes
+  // only another router, so router a and service s are both reused.
+  const steps: Array<[string | undefined, boolean, number, string]> = [
+    [two.url, false, 200, 'two'],
+    [undefined, false, 404, ''],
+    [one.url, false, 200, 'one'],
+    [one.url, true, 200, 'one'],
+  ];
+  for (const [url, other, status, body] of steps) {
+    const before = gw.gateway.table()!.version;
+    await gw.writeDynamic('app.yaml', config(url, other));
+    t.ok(gw.gateway.table()!.version > before, 'the change was applied');
+    t.equal(gw.gateway.table()!.status.routers['a@file']?.status, url ? 'enabled' : 'disabled');
+    const res = await fetch(gw.url('/a'));
+    t.equal(res.status, status, `/a answers ${status} with service s ${url ? 'at a server' : 'removed'}`);
+    if (status === 200) t.equal(await res.text(), body);
+    else await res.arrayBuffer();
+  }
+});
