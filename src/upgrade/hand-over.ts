@@ -5,8 +5,8 @@ import { HANDOFF_ENV, isMessage, type ParentMessage } from './protocol.js';
 
 /** What handing the listening sockets to a new process needs. */
 export interface HandOverOptions {
-  /** Listening servers by entry point name (the internal one included). */
-  listeners: ReadonlyMap<string, Server>;
+  /** Listening servers by entry point name (the internal one included); in worker mode the public ones are raw bound handles. */
+  listeners: ReadonlyMap<string, Server | object>;
   log: Logger;
   /** How long the new process may take to become ready (ms). */
   timeoutMs?: number;
@@ -44,8 +44,8 @@ export function handOver(options: HandOverOptions): Promise<number> {
       child.kill('SIGKILL');
       reject(error);
     };
-    const send = (message: ParentMessage, handle?: Server): void => {
-      child.send(message, handle, (error) => error && fail(error));
+    const send = (message: ParentMessage, handle?: Server | object): void => {
+      child.send(message, handle as Server | undefined, (error) => error && fail(error));
     };
     const onMessage = (message: unknown): void => {
       if (!isMessage(message)) return;

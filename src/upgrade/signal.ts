@@ -14,7 +14,7 @@ export interface UpgradeTrigger {
  * Installs the SIGUSR2 handler (nginx and HAProxy use USR2 for binary upgrades). One upgrade runs at a
  * time; a failed one is logged and this process keeps serving, ready for the next signal.
  */
-export function onUpgradeSignal(listeners: () => Map<string, Server>, log: Logger): UpgradeTrigger {
+export function onUpgradeSignal(listeners: () => Map<string, Server | object>, log: Logger): UpgradeTrigger {
   let running = false;
   let resolveHandedOver!: (pid: number) => void;
   const handedOver = new Promise<number>((resolve) => (resolveHandedOver = resolve));

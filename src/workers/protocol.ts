@@ -10,6 +10,29 @@ export interface ConfigurationMessage {
 /** Control process → worker: drain (accept grace, then graceTimeOut) and exit. */
 export interface ShutdownMessage {
   type: 'switchyard:shutdown';
+  /** An upgrade: the next generation serves the sockets now, so drain gently (no accept grace, `Connection: close`). */
+  handedOver?: boolean;
+}
+
+/** Worker → control process: its first configuration is in service; send the public listening sockets. */
+export interface WantListenersMessage {
+  type: 'switchyard:want-listeners';
+}
+
+/** Control process → worker: one public entry point's listening socket, sent with the message as its handle. */
+export interface ListenerMessage {
+  type: 'switchyard:listener';
+  name: string;
+}
+
+/** Control process → worker: every listening socket has been sent. */
+export interface ListenersSentMessage {
+  type: 'switchyard:listeners-sent';
+}
+
+/** Worker → control process: it accepts on every public entry point now. */
+export interface ListeningMessage {
+  type: 'switchyard:listening';
 }
 
 /** Control process → worker: send the Prometheus registry as JSON. */
@@ -70,9 +93,17 @@ export interface HttpChallengeAnswer {
 }
 
 /** Any message the control process sends a worker. */
-export type ToWorker = ConfigurationMessage | ShutdownMessage | MetricsRequest | CertificatesMessage | AlpnChallengesMessage | HttpChallengeAnswer;
+export type ToWorker =
+  | ConfigurationMessage
+  | ShutdownMessage
+  | MetricsRequest
+  | CertificatesMessage
+  | AlpnChallengesMessage
+  | HttpChallengeAnswer
+  | ListenerMessage
+  | ListenersSentMessage;
 /** Any message a worker sends the control process. */
-export type ToPrimary = HelloMessage | AppliedMessage | MetricsResponse | AlpnChallengesApplied | HttpChallengeQuestion;
+export type ToPrimary = HelloMessage | AppliedMessage | MetricsResponse | AlpnChallengesApplied | HttpChallengeQuestion | WantListenersMessage | ListeningMessage;
 
 /** True for messages of this protocol (cluster also carries its own and prom-client's). */
 export function isMessage<T extends { type: string }>(value: unknown, type: T['type']): value is T {
