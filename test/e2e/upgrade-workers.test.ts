@@ -1,14 +1,13 @@
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
-import { Agent, request } from 'undici';
 import { stringify } from 'yaml';
 import { startBackend } from '../helpers/backends.js';
 import { freePort } from '../helpers/free-port.js';
+import { startKeepAliveLoad } from '../helpers/keep-alive-load.js';
 import { spawnGateway, waitForStatus } from '../helpers/spawn-gateway.js';
 import { isAlive, readPidFile } from '../../src/upgrade/pid-file.js';
 
@@ -78,49 +77,14 @@ t.test('two upgrades of a control process with two workers under keep-alive load
   pids.add(first);
   for (const pid of await children(first)) pids.add(pid);
 
-  const undiciAgent = new Agent({ connections: 2, pipelining: 1 });
-  const nodeAgent = new http.Agent({ keepAlive: true, maxSockets: 2 });
-  const failures: string[] = [];
-  let ok = 0;
-  let stop = false;
-  const undiciLoop = async () => {
-    while (!stop) {
-      try {
-        const res = await request(`http://127.0.0.1:${web}/`, { dispatcher: undiciAgent });
-        const body = await res.body.text();
-        if (res.statusCode === 200 && body === 'app') ok++;
-        else failures.push(`undici ${res.statusCode} ${body}`);
-      } catch (error) {
-        failures.push(`undici ${(error as Error).message}`);
-      }
-    }
-  };
-  const nodeLoop = async () => {
-    while (!stop) {
-      await new Promise<void>((resolve) => {
-        const req = http.get({ host: '127.0.0.1', port: web, path: '/', agent: nodeAgent }, (res) => {
-          let body = '';
-          res.on('data', (d) => (body += d));
-          res.on('end', () => {
-            if (res.statusCode === 200 && body === 'app') ok++;
-            else failures.push(`node ${res.statusCode} ${body}`);
-            resolve();
-          });
-          res.on('error', (error) => (failures.push(`node ${error.message}`), resolve()));
-        });
-        req.on('error', (error) => (failures.push(`node ${error.message}`), resolve()));
-      });
-    }
-  };
-  const loops = [undiciLoop(), undiciLoop(), nodeLoop(), nodeLoop()];
-  t.teardown(() => {
-    nodeAgent.destroy();
-    return undiciAgent.close();
-  });
+  // Steady load: undici keep-alive pools and node:http keep-alive loops, one request after another each.
+  const load = startKeepAliveLoad(`http://127.0.0.1:${web}/`, 'app');
+  t.teardown(() => load.stop());
+  const { failures } = load;
 
   let current = first;
   for (const [i, how] of (['command', 'signal'] as const).entries()) {
-    await until('some load has gone through', () => ok > 50 * (i + 1));
+    await until('some load has gone through', () => load.ok() > 50 * (i + 1));
     const before = current;
     const oldWorkers = await children(before);
     t.equal(oldWorkers.length, 2, `generation ${i + 1} runs two workers`);
@@ -142,13 +106,12 @@ t.test('two upgrades of a control process with two workers under keep-alive load
     for (const pid of newWorkers) pids.add(pid);
     t.ok(isAlive(current), `upgrade ${i + 1}: ${before} -> ${current}, the old control process and its workers exited`);
     t.equal(newWorkers.filter((pid) => !oldWorkers.includes(pid)).length, 2, 'the new control process runs two new workers');
-    const mark = ok;
-    await until(`load on generation ${i + 2}`, () => ok > mark + 20);
+    const mark = load.ok();
+    await until(`load on generation ${i + 2}`, () => load.ok() > mark + 20);
   }
   t.equal(await gw.exited, 0, 'the first control process exited 0 after draining');
-  stop = true;
-  await Promise.all(loops);
-  t.same(failures, [], `no failed request out of ${ok}`);
+  await load.stop();
+  t.same(failures, [], `no failed request out of ${load.ok()}`);
   const ready = await fetch(`http://127.0.0.1:${internal}/ready`);
   t.equal(ready.status, 200, 'the internal entry point moved along (readiness from the newest control process)');
   await ready.text();

@@ -3,12 +3,11 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import http from 'node:http';
 import t from 'tap';
-import { Agent, request } from 'undici';
 import { stringify } from 'yaml';
 import { startBackend } from '../helpers/backends.js';
 import { freePort } from '../helpers/free-port.js';
+import { startKeepAliveLoad } from '../helpers/keep-alive-load.js';
 import { spawnGateway, waitForStatus } from '../helpers/spawn-gateway.js';
 import { isAlive, readPidFile } from '../../src/upgrade/pid-file.js';
 
@@ -69,51 +68,15 @@ t.test('three upgrades in a row under steady keep-alive load drop no request, an
   t.equal(first, gw.child.pid, 'the pid file names the running process');
   pids.add(first);
 
-  // Steady load: undici keep-alive pools and a node:http keep-alive agent, one request after another each.
-  const undiciAgent = new Agent({ connections: 2, pipelining: 1 });
-  const nodeAgent = new http.Agent({ keepAlive: true, maxSockets: 2 });
-  const failures: string[] = [];
-  let ok = 0;
-  let stop = false;
-  const undiciLoop = async () => {
-    while (!stop) {
-      try {
-        const res = await request(`http://127.0.0.1:${web}/`, { dispatcher: undiciAgent });
-        const body = await res.body.text();
-        if (res.statusCode === 200 && body === 'app') ok++;
-        else failures.push(`undici ${res.statusCode} ${body}`);
-      } catch (error) {
-        failures.push(`undici ${(error as Error).message}`);
-      }
-    }
-  };
-  const nodeLoop = async () => {
-    while (!stop) {
-      await new Promise<void>((resolve) => {
-        const req = http.get({ host: '127.0.0.1', port: web, path: '/', agent: nodeAgent }, (res) => {
-          let body = '';
-          res.on('data', (d) => (body += d));
-          res.on('end', () => {
-            if (res.statusCode === 200 && body === 'app') ok++;
-            else failures.push(`node ${res.statusCode} ${body}`);
-            resolve();
-          });
-          res.on('error', (error) => (failures.push(`node ${error.message}`), resolve()));
-        });
-        req.on('error', (error) => (failures.push(`node ${error.message}`), resolve()));
-      });
-    }
-  };
-  const loops = [undiciLoop(), undiciLoop(), nodeLoop(), nodeLoop()];
-  t.teardown(() => {
-    nodeAgent.destroy();
-    return undiciAgent.close();
-  });
+  // Steady load: undici keep-alive pools and node:http keep-alive loops, one request after another each.
+  const load = startKeepAliveLoad(`http://127.0.0.1:${web}/`, 'app');
+  t.teardown(() => load.stop());
+  const { failures } = load;
 
   let current = first;
   const exits: Array<Promise<unknown>> = [gw.exited];
   for (const [i, how] of (['command', 'signal', 'command'] as const).entries()) {
-    await until('some load has gone through', () => ok > 50 * (i + 1));
+    await until('some load has gone through', () => load.ok() > 50 * (i + 1));
     const before = current;
     if (how === 'command') {
       const run = await runUpgradeCommand(dir, pidFile);
@@ -132,14 +95,13 @@ t.test('three upgrades in a row under steady keep-alive load drop no request, an
   }
   t.equal(await exits[0], 0, 'the first process exited 0 after draining');
   await until('load on the last process', async () => {
-    const mark = ok;
+    const mark = load.ok();
     await new Promise((r) => setTimeout(r, 300));
-    return ok > mark + 10;
+    return load.ok() > mark + 10;
   });
-  stop = true;
-  await Promise.all(loops);
+  await load.stop();
   t.equal(pids.size, 4, 'four generations of pids');
-  t.same(failures, [], `no failed request out of ${ok}`);
+  t.same(failures, [], `no failed request out of ${load.ok()}`);
   const ready = await fetch(`http://127.0.0.1:${internal}/ready`);
   t.equal(ready.status, 200, 'the internal entry point moved along (readiness from the newest process)');
   await ready.text();
