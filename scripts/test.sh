@@ -31,7 +31,8 @@ if [ "$status" -ne 0 ] && [ "$fail" -eq 0 ]; then fail=1; fi
 if [ "$fail" -gt 0 ]; then
   echo "failures:"
   grep -nE '^ *not ok ' "$log" | head -n 60
-  grep -nE -A 12 '^ *not ok ' "$log" | grep -E 'message:|found:|wanted:|at:|stack:|    [a-z]+: ' | head -n 60
+  # What each failed assertion found (a log excerpt, an error) comes first in its block: shown, cut to fit.
+  grep -nE -A 14 '^ *not ok [0-9]+ ' "$log" | grep -vE '^[0-9]+-\s*(---|\.\.\.)?$' | cut -c1-400 | head -n 120
 fi
 # Skips and todos are shown, never hidden: a skipped test for a missing component is a defect.
 echo "$((${skip:-0} + ${todo:-0})) skipped"

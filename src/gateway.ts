@@ -56,6 +56,8 @@ export interface GatewayOptions {
   metricsHook?: MetricsHook;
   /** Internal routers added by the caller (a worker's `acme-http@internal`, answered by its control process). */
   internalRouters?: CompiledRouter[];
+  /** Sees the ACME resolvers as soon as they exist, before any order can start (the control process relays their challenges to its workers). */
+  onAcme?: (acme: Acme) => void;
 }
 
 /** A running gateway. */
@@ -107,6 +109,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   if (acme) {
     tls.manager.registerSource(acme.source);
     tls.manager.registerAlpnChallenge(acme.alpnChallenge);
+    options.onAcme?.(acme);
   }
 
   const retireIfDrained = (lease: TableLease & { generation: number; retired?: boolean }) => {

@@ -68,7 +68,11 @@ export function createAcmeRelay(acme: Acme, options: { workers: () => RelayWorke
     const deadline = Date.now() + SERVING_TIMEOUT_MS;
     while (!closed && !options.serving() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   };
-  const offRelay = acme.relayChallenges(async (challenges) => {
+  // One change at a time, in the order they came: each call carries the set as it was when it was made, and a call
+  // that waited for the workers longer must not send an older set after a newer one (the workers would drop the
+  // certificate the CA is about to ask for). A call thus ends only once every earlier one ended too.
+  let queue: Promise<void> = Promise.resolve();
+  const relayAlpn = async (challenges: AlpnChallengeCertificate[]) => {
     await serving();
     // HTTP-01 changes come here too, but the workers ask for those: only a new TLS-ALPN-01 set is sent.
     const key = challenges.map((c) => `${c.servername}\n${c.cert}`).join('\n');
@@ -76,7 +80,8 @@ export function createAcmeRelay(acme: Acme, options: { workers: () => RelayWorke
     alpnKey = key;
     alpn = challenges;
     await sendAlpn(challenges);
-  });
+  };
+  const offRelay = acme.relayChallenges((challenges) => (queue = queue.then(() => relayAlpn(challenges))));
   const acknowledged = (workerId: number, id?: number) => {
     for (const [key, wait] of waiting) if ((id === undefined || key === id) && wait.pending.delete(workerId) && wait.pending.size === 0) wait.done();
   };

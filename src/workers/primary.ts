@@ -175,6 +175,13 @@ export async function startPrimary(options: PrimaryOptions): Promise<Primary> {
       role: 'control',
       metricsHook,
       readyGate: everyWorkerServes,
+      // The relay exists before the first configuration can start an order: its challenges then wait for the workers.
+      onAcme(acme) {
+        const workers = () => [...slots.values()].filter((s) => s.hello && s.worker.isConnected()).map(relayWorker);
+        acmeRelay = createAcmeRelay(acme, { workers, serving: everyWorkerServes, log });
+        // Workers started before the relay (an upgrade) get the certificates it holds now.
+        for (const slot of slots.values()) if (slot.hello) acmeRelay.greet(relayWorker(slot));
+      },
       onApplied(applied) {
         latest = applied;
         for (const slot of slots.values()) if (slot.hello) send(slot, { type: 'switchyard:configuration', applied });
@@ -183,15 +190,10 @@ export async function startPrimary(options: PrimaryOptions): Promise<Primary> {
     });
   } catch (error) {
     stopping = true;
+    acmeRelay?.close();
     for (const slot of slots.values()) slot.worker.process.kill('SIGKILL');
     if (handles) closeHandles(handles);
     throw error;
-  }
-  if (gateway.acme) {
-    const workers = () => [...slots.values()].filter((s) => s.hello && s.worker.isConnected()).map(relayWorker);
-    acmeRelay = createAcmeRelay(gateway.acme, { workers, serving: everyWorkerServes, log });
-    // Workers started before the relay (an upgrade) get the certificates it holds now.
-    for (const slot of slots.values()) if (slot.hello) acmeRelay.greet(relayWorker(slot));
   }
   started = true;
   for (const slot of slots.values()) if (slot.waiting) sendListeners(slot);
