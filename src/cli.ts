@@ -77,7 +77,7 @@ async function run(fullArgv: string[], env: Record<string, string | undefined>, 
   // logrotate moves the files, then SIGUSR1 asks for them to be reopened (Traefik's behaviour).
   const reopen = () => gateway.reopenLogs();
   process.on('SIGUSR1', reopen);
-  const upgrades = onUpgradeSignal(() => gateway.listeners(), log);
+  const upgrades = onUpgradeSignal(() => gateway.listeners(), log, { ...(pidFile && { pidFile }) });
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));

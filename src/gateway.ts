@@ -3,7 +3,7 @@ import type { StaticConfig } from './config/static-types.js';
 import { INTERNAL_ENTRY_POINT } from './config/static-types.js';
 import type { ServersTransportConfig } from './config/dynamic-schema.js';
 import { createEntryPoint, type EntryPoint, type TableLease } from './entrypoint/entry-point.js';
-import { startInternalServer } from './internal/internal-server.js';
+import { startInternalServer, type InternalServer } from './internal/internal-server.js';
 import { createForwarder } from './proxy/forward.js';
 import { createConfigWatcher, type AppliedConfiguration, type ConfigWatcher } from './provider/watcher.js';
 import type { Provider } from './provider/provider.js';
@@ -194,22 +194,41 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       log,
     }),
   );
-  // Stored certificates are loaded before any entry point listens, so they are served at once (#7869).
-  await acme?.start();
-  if (!options.takeOver) for (const ep of entryPoints) await ep.listen();
-  const internalEp = role === 'data' ? undefined : config.entryPoints[INTERNAL_ENTRY_POINT];
-  const internal = internalEp
-    ? await startInternalServer({
-        address: internalEp.address,
-        ping: config.ping?.entryPoint === INTERNAL_ENTRY_POINT ? config.ping : undefined,
-        state: { terminating: () => terminating, ready: view.ready },
-        plugins: [observability.register, ...(api && config.api?.insecure ? [api.register] : [])],
-        log,
-        defer: options.takeOver !== undefined,
-      })
-    : undefined;
-  watcher.start();
-  if (options.takeOver) await takeOverFromOldProcess({ takeOver: options.takeOver, entryPoints, internal, ready: view.ready, readyTimeoutMs: 60_000 });
+  let internal: InternalServer | undefined;
+  try {
+    // Stored certificates are loaded before any entry point listens, so they are served at once (#7869).
+    await acme?.start();
+    if (!options.takeOver) for (const ep of entryPoints) await ep.listen();
+    const internalEp = role === 'data' ? undefined : config.entryPoints[INTERNAL_ENTRY_POINT];
+    internal = internalEp
+      ? await startInternalServer({
+          address: internalEp.address,
+          ping: config.ping?.entryPoint === INTERNAL_ENTRY_POINT ? config.ping : undefined,
+          state: { terminating: () => terminating, ready: view.ready },
+          plugins: [observability.register, ...(api && config.api?.insecure ? [api.register] : [])],
+          log,
+          defer: options.takeOver !== undefined,
+        })
+      : undefined;
+    watcher.start();
+    if (options.takeOver) await takeOverFromOldProcess({ takeOver: options.takeOver, entryPoints, internal, ready: view.ready, readyTimeoutMs: 60_000 });
+  } catch (error) {
+    // A start that fails half-way (an address in use, a take-over that timed out) closes what it opened, so the
+    // caller can report and exit instead of hanging on listening sockets, watchers and timers.
+    const closing: Array<() => unknown> = [
+      () => watcher.stop(),
+      () => acme?.close(),
+      () => api?.close(),
+      ...entryPoints.map((ep) => () => ep.shutdown(0)),
+      () => internal?.close(),
+      () => observability.close(),
+      () => state.close(),
+      () => tls.manager.close(),
+      () => forwarder.close(),
+    ];
+    for (const close of closing) await Promise.resolve().then(close).catch(() => undefined);
+    throw error;
+  }
   let internalOpen = internal !== undefined;
   const closeInternal = async (): Promise<void> => {
     if (!internalOpen) return;

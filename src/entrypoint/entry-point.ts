@@ -230,7 +230,10 @@ export function createEntryPoint(options: EntryPointOptions): EntryPoint {
     async listen() {
       const { host, port } = parseAddress(options.address);
       listener.listen(port, host);
-      await once(listener, 'listening');
+      // EADDRINUSE, EACCES, EADDRNOTAVAIL: the message names the address; which entry point wants it is added.
+      await once(listener, 'listening').catch((error: Error) => {
+        throw new Error(`${error.message} (entry point ${name})`, { cause: error });
+      });
       // The HTTP server never listens itself; this starts its connection tracking (timeouts, closeIdleConnections).
       server.emit('listening');
     },

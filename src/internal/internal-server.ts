@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Server } from 'node:http';
 import type { Server as NetServer } from 'node:net';
+import { INTERNAL_ENTRY_POINT } from '../config/static-types.js';
 import type { Logger } from '../log.js';
 import { parseAddress } from '../entrypoint/listen-address.js';
 
@@ -60,7 +61,10 @@ export async function startInternalServer(options: InternalServerOptions): Promi
   });
   for (const plugin of options.plugins ?? []) plugin(app);
   const { host, port } = parseAddress(options.address);
-  const listen = async (): Promise<void> => void (await app.listen({ port, host: host ?? '::' }));
+  const listen = async (): Promise<void> =>
+    void (await app.listen({ port, host: host ?? '::' }).catch((error: Error) => {
+      throw new Error(`${error.message} (entry point ${INTERNAL_ENTRY_POINT})`, { cause: error });
+    }));
   if (!options.defer) await listen();
   else await app.ready();
   return {

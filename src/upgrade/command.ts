@@ -1,4 +1,5 @@
-import { isAlive, readPidFile } from './pid-file.js';
+import { rm } from 'node:fs/promises';
+import { isAlive, readPidFile, readUpgradeFailure, upgradeFailureFile } from './pid-file.js';
 
 /** Removes `--pidFile=FILE` (or `--pidFile FILE`) from a command line; it is not static configuration. */
 export function takePidFileFlag(argv: string[]): { pidFile: string | undefined; rest: string[] } {
@@ -15,7 +16,8 @@ export function takePidFileFlag(argv: string[]): { pidFile: string | undefined; 
 
 /**
  * `switchyard upgrade --pidFile=FILE [--timeout=SECONDS]`: sends SIGUSR2 to the process named in the pid
- * file, then waits until the file names a new live process and the old one has exited.
+ * file, then waits until the file names a new live process and the old one has exited. A failure the
+ * running process records (see onUpgradeSignal) ends the wait at once with its reason.
  */
 export async function upgradeCommand(argv: string[], print: (line: string) => void): Promise<number> {
   const { pidFile, rest } = takePidFileFlag(argv);
@@ -29,9 +31,16 @@ export async function upgradeCommand(argv: string[], print: (line: string) => vo
     print(`switchyard upgrade: no running gateway in ${pidFile}`);
     return 1;
   }
+  const signalled = Date.now();
   process.kill(old, 'SIGUSR2');
-  const deadline = Date.now() + timeout * 1000;
+  const deadline = signalled + timeout * 1000;
   while (Date.now() < deadline) {
+    const failure = await readUpgradeFailure(pidFile);
+    if (failure && failure.pid === old && failure.at >= signalled) {
+      await rm(upgradeFailureFile(pidFile), { force: true });
+      print(`switchyard upgrade: failed, ${old} keeps serving: ${failure.message} (see the gateway's log)`);
+      return 1;
+    }
     const now = await readPidFile(pidFile);
     if (now && now !== old && isAlive(now) && !isAlive(old)) {
       print(`upgraded: ${old} -> ${now}`);

@@ -1,6 +1,7 @@
 import type { Server } from 'node:net';
 import type { Logger } from '../log.js';
 import { handOver } from './hand-over.js';
+import { writeUpgradeFailure } from './pid-file.js';
 
 /** Listens for SIGUSR2 and upgrades: see {@link handOver}. */
 export interface UpgradeTrigger {
@@ -12,9 +13,9 @@ export interface UpgradeTrigger {
 
 /**
  * Installs the SIGUSR2 handler (nginx and HAProxy use USR2 for binary upgrades). One upgrade runs at a
- * time; a failed one is logged and this process keeps serving, ready for the next signal.
+ * time; a failed one is logged (and recorded next to `pidFile`) and this process keeps serving, ready for the next signal.
  */
-export function onUpgradeSignal(listeners: () => Map<string, Server | object>, log: Logger): UpgradeTrigger {
+export function onUpgradeSignal(listeners: () => Map<string, Server | object>, log: Logger, options: { pidFile?: string } = {}): UpgradeTrigger {
   let running = false;
   let resolveHandedOver!: (pid: number) => void;
   const handedOver = new Promise<number>((resolve) => (resolveHandedOver = resolve));
@@ -31,6 +32,12 @@ export function onUpgradeSignal(listeners: () => Map<string, Server | object>, l
       (error: Error) => {
         running = false;
         log.error({ err: error }, 'upgrade failed; this process keeps serving');
+        // `switchyard upgrade` reads it next to the pid file and reports at once instead of waiting out its timeout.
+        if (options.pidFile) {
+          writeUpgradeFailure(options.pidFile, { pid: process.pid, at: Date.now(), message: error.message }).catch((err: Error) =>
+            log.warn({ err }, 'upgrade: could not record the failure next to the pid file'),
+          );
+        }
       },
     );
   };

@@ -46,7 +46,7 @@ export async function runWorkerMode(options: WorkerModeOptions): Promise<number>
     for (const pid of primary.workers()) process.kill(pid, 'SIGUSR1');
   };
   process.on('SIGUSR1', reopen);
-  const upgrades = onUpgradeSignal(() => primary.listeners(), log);
+  const upgrades = onUpgradeSignal(() => primary.listeners(), log, { ...(options.pidFile && { pidFile: options.pidFile }) });
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { takePidFileFlag } from '../../../src/upgrade/command.js';
-import { isAlive, readPidFile, removePidFile, writePidFile } from '../../../src/upgrade/pid-file.js';
+import { isAlive, readPidFile, readUpgradeFailure, removePidFile, upgradeFailureFile, writePidFile, writeUpgradeFailure } from '../../../src/upgrade/pid-file.js';
 
 const flags: Array<[string, string[], { pidFile: string | undefined; rest: string[] }]> = [
   ['--pidFile=FILE is taken out of the static flags', ['--configFile=a.yaml', '--pidFile=run/sy.pid'], { pidFile: 'run/sy.pid', rest: ['--configFile=a.yaml'] }],
@@ -36,4 +36,22 @@ t.test('isAlive tells a running process from a pid nobody has', async (t) => {
   t.equal(isAlive(process.pid), true);
   // Above the default pid_max of Linux: no such process.
   t.equal(isAlive(4_194_305), false);
+});
+
+t.test('a failed upgrade is recorded next to the pid file, read back, and removed with the pid file', async (t) => {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'switchyard-upgrade-failure-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const file = path.join(dir, 'sy.pid');
+  t.equal(await readUpgradeFailure(file), undefined, 'none recorded');
+  const failure = { pid: process.pid, at: 1_700_000_000_000, message: 'the new process exited (1) before it was ready' };
+  await writeUpgradeFailure(file, failure);
+  t.same(await readUpgradeFailure(file), failure);
+  for (const broken of ['', 'not json', '{"pid":"1","at":2,"message":"x"}', '{"pid":1,"message":"x"}']) {
+    await writeFile(upgradeFailureFile(file), broken);
+    t.equal(await readUpgradeFailure(file), undefined, `unreadable record ${JSON.stringify(broken)} counts as none`);
+  }
+  await writePidFile(file, process.pid);
+  await writeUpgradeFailure(file, failure);
+  await removePidFile(file, process.pid);
+  await t.rejects(readFile(upgradeFailureFile(file)), 'a plain stop leaves no record behind');
 });
