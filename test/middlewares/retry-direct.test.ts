@@ -5,33 +5,27 @@ import http from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import { Type } from '@sinclair/typebox';
 import { defineMiddleware } from '../../src/middleware/definition.js';
-import { startBackend } from '../helpers/backends.js';
+import { startAttemptBackend } from '../helpers/attempt-backend.js';
 import { freePort } from '../helpers/free-port.js';
 import { startTestGateway } from '../helpers/gateway-harness.js';
 
-// Answers by request id: the first `x-fail` requests of an id get `x-fail-status` (with a large body, so a
-// dropped attempt has a body to swallow); later ones 200 with what the server saw (path, headers, body length).
-const hits = new Map<string, number>();
-const server = await startBackend((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', () => {
-    const id = String(req.headers['x-id'] ?? '');
-    const n = (hits.get(id) ?? 0) + 1;
-    hits.set(id, n);
-    res.setHeader('x-attempt', String(n));
+// The first `x-fail` attempts of a request id get `x-fail-status` (with a large body, so a dropped attempt has a
+// body to swallow); later ones 200 with what the server saw (path, headers, body length).
+const server = await startAttemptBackend({
+  failure(req, res) {
     res.setHeader('set-cookie', ['a=1', 'b=2']);
-    if (n <= Number(req.headers['x-fail'] ?? 0)) {
-      res.writeHead(Number(req.headers['x-fail-status'] ?? 503), { 'content-type': 'text/plain', 'x-failed': 'yes' });
-      res.end('f'.repeat(256 * 1024));
-      return;
-    }
+    res.writeHead(Number(req.headers['x-fail-status'] ?? 503), { 'content-type': 'text/plain', 'x-failed': 'yes' });
+    res.end('f'.repeat(256 * 1024));
+  },
+  success(req, res, _n, body) {
+    res.setHeader('set-cookie', ['a=1', 'b=2']);
     res.writeHead(200, { 'content-type': 'application/json', 'x-server-header': 'kept' });
     // Two writes: the answer streams in pieces.
-    res.write(JSON.stringify({ path: req.url, added: req.headers['x-added'] ?? null, size: Buffer.concat(chunks).length, method: req.method }));
+    res.write(JSON.stringify({ path: req.url, added: req.headers['x-added'] ?? null, size: body.length, method: req.method }));
     setTimeout(() => res.end('\n'), 5);
-  });
+  },
 });
+const { hits } = server;
 const closedPort = await freePort();
 
 // Sets a response header before the rest of the chain runs, as a middleware in front of retry may.

@@ -2,7 +2,8 @@ import t from 'tap';
 import type { Socket } from 'node:net';
 import { retryMiddleware } from '../../middlewares/retry/index.js';
 import { createBackoff } from '../../middlewares/retry/backoff.js';
-import { rawRequest, startBackend, startRawBackend, statusOf } from '../helpers/backends.js';
+import { startAttemptBackend } from '../helpers/attempt-backend.js';
+import { rawRequest, startRawBackend, statusOf } from '../helpers/backends.js';
 import { freePort } from '../helpers/free-port.js';
 import { startTestGateway } from '../helpers/gateway-harness.js';
 import { checkConfigErrors } from '../helpers/traffic-control.js';
@@ -13,28 +14,21 @@ const resetting = await startRawBackend((socket: Socket) => {
   resets++;
   socket.resetAndDestroy();
 });
-// A server that answers the first `fail` requests of each request id with `status`, then 200; it echoes the body.
-const hits = new Map<string, number>();
+// A server that answers the first `x-fail` attempts of each request id with `failStatus`, then 200; it echoes the body size.
 let failStatus = 503;
-const flaky = await startBackend((req, res) => {
-  const chunks: Buffer[] = [];
-  req.on('data', (c: Buffer) => chunks.push(c));
-  req.on('end', () => {
-    const id = String(req.headers['x-id'] ?? '');
-    const n = (hits.get(id) ?? 0) + 1;
-    hits.set(id, n);
-    const fail = Number(req.headers['x-fail'] ?? 0);
-    res.setHeader('x-attempt', String(n));
+const flaky = await startAttemptBackend({
+  failure(_req, res, n) {
     res.setHeader('x-server', 'flaky');
-    if (n <= fail) {
-      res.writeHead(failStatus, { 'content-type': 'text/plain' });
-      res.end(`failure ${n}`);
-      return;
-    }
+    res.writeHead(failStatus, { 'content-type': 'text/plain' });
+    res.end(`failure ${n}`);
+  },
+  success(req, res, n, body) {
+    res.setHeader('x-server', 'flaky');
     res.writeHead(200, { 'content-type': 'text/plain' });
-    res.end(`ok ${n} ${req.method} ${Buffer.concat(chunks).length}`);
-  });
+    res.end(`ok ${n} ${req.method} ${body.length}`);
+  },
 });
+const { hits } = flaky;
 const closedPort = await freePort();
 const gw = await startTestGateway({ middlewares: [retryMiddleware], dynamic: { 'empty.yaml': { http: {} } } });
 t.teardown(async () => {
