@@ -2,7 +2,8 @@
 # Routing scale: 10 vs 1,000 vs 10,000 routers in one gateway process (see bench/routing-scale.ts).
 # Usage: bash bench/routing-scale.sh [seconds] [rounds] [connections]
 #   seconds 0 skips wrk (compile CPU and RSS only); BENCH_ROUTERS=10,1000,10000 sets the sizes and
-#   BENCH_RELOADS=k adds k snapshots of the largest table with one router changed each.
+#   BENCH_RELOADS=k adds k snapshots of the largest table with one router changed each, and
+#   BENCH_HEAP_PROFILE=N lists the N functions that allocated most during those reloads.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
