@@ -4,7 +4,6 @@ import { compileSchema, formatErrors } from './ajv.js';
 import { DynamicTopSchema, RouterSchema, ServersTransportSchema, ServiceSchema, TlsSchema, type DynamicConfig } from './dynamic-schema.js';
 import { checkMiddleware, checkRouter, checkService } from './element-checks.js';
 import { isDeepFrozen, markDeepFrozen } from './deep-frozen.js';
-import { entriesOf } from '../records.js';
 
 /** Why one element (or the configuration's top level) was left out of a provider's snapshot. */
 export interface ElementError {
@@ -134,7 +133,8 @@ export function validateDynamic(input: unknown, source: DynamicSource, middlewar
       const kept: Record<string, unknown> = (out[section] = {});
       let clean = true;
       let frozen = true;
-      for (const [name, raw] of entriesOf(elements)) {
+      for (const name of Object.keys(elements)) {
+        const raw = elements[name];
         if (name.includes('@')) {
           report(kind, name, raw, ['name must not contain "@" (the provider qualifies names itself; use @ only in references)']);
           clean = false;

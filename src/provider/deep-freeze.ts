@@ -47,31 +47,52 @@ function copy(value: unknown, depth: number, previous: unknown): unknown {
   if (Array.isArray(value)) {
     if (proto !== Array.prototype || Object.keys(value).length !== value.length) throw UNSUPPORTED;
     const before = Array.isArray(previous) && isDeepFrozen(previous) ? previous : undefined;
-    const out = new Array<unknown>(value.length);
-    let same = before !== undefined && before.length === value.length;
+    // As for objects below: no copy is built while every item comes back as the earlier one.
+    let out: unknown[] | undefined = before !== undefined && before.length === value.length ? undefined : new Array<unknown>(value.length);
     for (let i = 0; i < value.length; i++) {
-      out[i] = copy(value[i], depth + 1, before?.[i]);
-      same &&= Object.is(out[i], before![i]);
+      const item = copy(value[i], depth + 1, before?.[i]);
+      if (out === undefined) {
+        if (Object.is(item, before![i])) continue;
+        out = before!.slice(0, i);
+        out.length = value.length;
+      }
+      out[i] = item;
     }
-    return same ? before : frozen(out);
+    return out === undefined ? before : frozen(out);
   }
   if (proto !== Object.prototype && proto !== null) throw UNSUPPORTED;
   const before = isFrozenPlain(previous) ? previous : undefined;
   const keys = Object.keys(value);
-  const out: Plain = {};
-  const beforeKeys = before === undefined ? [] : Object.keys(before);
-  // Same keys in the same order: iteration order shows (status and API listings follow it).
-  let same = before !== undefined && beforeKeys.length === keys.length;
+  // Same keys in the same order (iteration order shows: status and API listings follow it): then an object whose
+  // items all come back as the earlier ones is the earlier object, and no copy is built for it at all (a reload
+  // changing one element of 10,000 would otherwise allocate a throw-away copy of the rest).
+  const sameKeys = before !== undefined && sameKeyOrder(before, keys);
+  let out: Plain | undefined = sameKeys ? undefined : {};
   for (let i = 0; i < keys.length; i++) {
     const key = keys[i]!;
-    const earlier = before !== undefined && Object.hasOwn(before, key) ? before[key] : undefined;
+    const earlier = before !== undefined && (sameKeys || Object.hasOwn(before, key)) ? before[key] : undefined;
     const item = copy((value as Plain)[key], depth + 1, earlier);
-    same &&= beforeKeys[i] === key && Object.is(item, earlier);
-    // defineProperty keeps a `__proto__` key a plain key, as structuredClone does.
-    if (key === '__proto__') Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
-    else out[key] = item;
+    if (out === undefined) {
+      if (Object.is(item, earlier)) continue;
+      out = {};
+      for (let j = 0; j < i; j++) put(out, keys[j]!, before![keys[j]!]);
+    }
+    put(out, key, item);
   }
-  return same ? before : frozen(out);
+  return out === undefined ? before : frozen(out);
+}
+
+function sameKeyOrder(before: Plain, keys: string[]): boolean {
+  let i = 0;
+  // for…in walks the frozen object's own keys in order without building a list (its prototype has no enumerable keys).
+  for (const key in before) if (keys[i++] !== key) return false;
+  return i === keys.length;
+}
+
+function put(out: Plain, key: string, item: unknown): void {
+  // defineProperty keeps a `__proto__` key a plain key, as structuredClone does.
+  if (key === '__proto__') Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
+  else out[key] = item;
 }
 
 function frozen<T extends object>(value: T): T {

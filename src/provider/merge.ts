@@ -1,6 +1,5 @@
 import type { DynamicConfig, TlsConfig } from '../config/dynamic-schema.js';
 import type { ElementError } from '../config/validate-dynamic.js';
-import { entriesOf } from '../records.js';
 import { isDeepFrozen } from '../config/deep-frozen.js';
 
 /** Qualifies a reference in its referrer's provider: `ref` if it already names one (`x@file`), else `ref@provider`. */
@@ -45,7 +44,9 @@ export function mergeProviderConfigs(byProvider: Map<string, DynamicConfig>): Me
       const into = (config[protocol] ??= {}) as NamedMaps;
       for (const [section, kind] of Object.entries(SECTIONS[protocol])) {
         if (protocol === 'http' && reused.has(section)) continue;
-        for (const [name, element] of entriesOf(from[section] ?? {})) {
+        const elements = from[section] ?? {};
+        for (const name of Object.keys(elements)) {
+          const element = elements[name];
           if (name.includes('@')) {
             errors.push({ kind, name, raw: element, message: `${kind} "${name}" from provider "${provider}": a name must not contain "@"` });
             continue;

@@ -16,7 +16,6 @@ import { buildChain, type MiddlewareBuildDeps } from './build-middlewares.js';
 import { createServiceBuilder } from './build-services.js';
 import { defaultEntryPoints, type EntryPointView } from './entry-point-view.js';
 import { redirectRouter } from './redirect-entry-point.js';
-import { entriesOf } from '../records.js';
 
 /** Highest priority a user may give a router; higher ones are reserved for internal routers. */
 export const MAX_USER_PRIORITY = Number.MAX_SAFE_INTEGER - 1000;
@@ -75,7 +74,9 @@ export function compile(input: CompileInput, deps: CompileDeps): RoutingTable {
     return list;
   };
 
-  for (const [name, router] of entriesOf(http.routers ?? {})) {
+  const routers = http.routers ?? {};
+  for (const name of Object.keys(routers)) {
+    const router = routers[name]!;
     const routerStatus = status.routers[name]!;
     const provider = providerOf(name);
     try {

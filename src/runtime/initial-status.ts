@@ -3,7 +3,6 @@ import type { ElementError } from '../config/validate-dynamic.js';
 import type { MiddlewareRegistry } from '../middleware/registry.js';
 import type { RuntimeStatus } from './status.js';
 import { providerOf } from './names.js';
-import { entriesOf } from '../records.js';
 
 const SERVICE_KINDS = ['loadBalancer', 'weighted', 'mirroring', 'failover', 'highestRandomWeight'] as const;
 // Lower-cased once, not per service: 10,000 statuses then share five strings (issue 8).
@@ -18,14 +17,20 @@ function serviceType(service: object): string {
 export function initialStatus(config: DynamicConfig, errors: ElementError[], registry: MiddlewareRegistry): RuntimeStatus {
   const status: RuntimeStatus = { routers: {}, services: {}, middlewares: {} };
   const http = config.http ?? {};
-  for (const [name, router] of entriesOf(http.routers ?? {})) {
+  const routers = http.routers ?? {};
+  for (const name of Object.keys(routers)) {
+    const router = routers[name]!;
     status.routers[name] = { name, provider: providerOf(name), status: 'enabled', config: router, using: [], priority: 0 };
   }
-  for (const [name, service] of entriesOf(http.services ?? {})) {
+  const services = http.services ?? {};
+  for (const name of Object.keys(services)) {
+    const service = services[name]!;
     const type = serviceType(service);
     status.services[name] = { name, provider: providerOf(name), status: 'enabled', config: service, type, usedBy: [] };
   }
-  for (const [name, middleware] of entriesOf(http.middlewares ?? {})) {
+  const middlewares = http.middlewares ?? {};
+  for (const name of Object.keys(middlewares)) {
+    const middleware = middlewares[name]!;
     const key = Object.keys(middleware)[0] ?? '';
     const type = registry.get(key) ? key.toLowerCase() : key.toLowerCase() || 'unknown';
     status.middlewares[name] = { name, provider: providerOf(name), status: 'enabled', config: middleware, type, usedBy: [] };

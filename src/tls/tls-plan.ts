@@ -1,7 +1,6 @@
 import type { DynamicConfig } from '../config/dynamic-schema.js';
 import { compileRule } from '../rules/compile.js';
 import { buildTlsOptions, type BuiltTlsOptions } from './tls-options.js';
-import { entriesOf } from '../records.js';
 
 /** The `http.tls` of an entry point: defaults for every router on it, which all become TLS routers. */
 export interface EntryPointTls {
@@ -52,7 +51,9 @@ export function planTls(config: DynamicConfig, ctx: PlanContext): TlsPlan {
   const routerErrors = new Map<string, RouterTlsError>();
   const claims = new Map<string, { option: string; routers: string[] }>();
   const conflicts = new Set<string>();
-  for (const [name, router] of entriesOf(config.http?.routers ?? {})) {
+  const routers = config.http?.routers ?? {};
+  for (const name of Object.keys(routers)) {
+    const router = routers[name]!;
     const eps = router.entryPoints?.length ? router.entryPoints : ctx.defaultEntryPoints;
     const epTls = eps.map((ep) => ctx.entryPointTls.get(ep)).find((t) => t !== undefined);
     const tls = router.tls ?? epTls;

@@ -75,3 +75,36 @@ t.test('deepFreeze freezes nested objects and arrays', async (t) => {
   const value = deepFreeze({ a: { b: [1, { c: 2 }] } });
   t.ok(Object.isFrozen(value.a.b[1]));
 });
+
+t.test('against any earlier copy, a frozen copy equals its value and reuses exactly the equal parts', async (t) => {
+  const fc = await import('fast-check');
+  // JSON-like values (all a configuration is made of), with a few keys shared so earlier copies overlap.
+  const json = fc.letrec((tie) => ({
+    value: fc.oneof({ depthSize: 'small' }, fc.constantFrom(0, 1, 'a', 'b', true, null), tie('array'), tie('object')),
+    array: fc.array(tie('value'), { maxLength: 4 }),
+    object: fc.dictionary(fc.constantFrom('a', 'b', 'c', '__proto__'), tie('value'), { maxKeys: 4 }),
+  })).value;
+  // Equal as a configuration is compared here: the same items and, for objects, the same keys in the same order.
+  const sameShape = (a: unknown, b: unknown): boolean => {
+    if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) return Object.is(a, b);
+    if (Array.isArray(a) !== Array.isArray(b)) return false;
+    const ka = Object.keys(a);
+    const kb = Object.keys(b);
+    return ka.length === kb.length && ka.every((k, i) => k === kb[i] && sameShape((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  };
+  const reusedWhereEqual = (copy: unknown, earlier: unknown): boolean => {
+    if (typeof copy !== 'object' || copy === null) return true;
+    if (sameShape(copy, earlier)) return copy === earlier;
+    if (typeof earlier !== 'object' || earlier === null || Array.isArray(copy) !== Array.isArray(earlier)) return true;
+    return Object.keys(copy).every((k) => !Object.hasOwn(earlier, k) || reusedWhereEqual((copy as Record<string, unknown>)[k], (earlier as Record<string, unknown>)[k]));
+  };
+  fc.assert(
+    fc.property(json, json, (a, b) => {
+      const earlier = frozenCopy(a);
+      const copy = frozenCopy(b, earlier);
+      return sameShape(copy, b) && (typeof copy !== 'object' || copy === null || Object.isFrozen(copy)) && reusedWhereEqual(copy, earlier);
+    }),
+    { numRuns: 2000 },
+  );
+  t.pass('2,000 pairs of values');
+});
