@@ -2,7 +2,7 @@ import type { DynamicConfig, ServersTransportConfig } from '../config/dynamic-sc
 import type { ElementError } from '../config/validate-dynamic.js';
 import type { Forwarder } from '../proxy/forwarder.js';
 import type { MiddlewareRegistry } from '../middleware/registry.js';
-import type { Service } from '../services/service.js';
+import { CLOSED, type Service } from '../services/service.js';
 import type { Handler } from '../http/context.js';
 import { getContext } from '../http/context.js';
 import type { Logger } from '../log.js';
@@ -134,7 +134,17 @@ export function compile(input: CompileInput, deps: CompileDeps): RoutingTable {
   const serving = compiled.filter((r) => r.name.endsWith('@internal') || status.routers[r.name]?.status !== 'disabled');
   const built = services.built();
   return createRoutingTable(input.version, status, serving, built, async () => {
-    await Promise.allSettled([...built.values()].map((s) => s.close()));
+    // Reused services answer CLOSED: only the services that really close are waited for.
+    const closing: Array<Promise<void>> = [];
+    for (const service of built.values()) {
+      try {
+        const closed = service.close();
+        if (closed !== CLOSED) closing.push(closed);
+      } catch {
+        // A service that fails to close does not keep the others open (as allSettled did for a rejection).
+      }
+    }
+    await Promise.allSettled(closing);
   });
 }
 

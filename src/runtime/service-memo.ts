@@ -1,5 +1,5 @@
 import type { Forwarder } from '../proxy/forwarder.js';
-import type { Service } from '../services/service.js';
+import { CLOSED, type Service } from '../services/service.js';
 import type { StateStore } from './state-store.js';
 
 interface Entry {
@@ -109,12 +109,17 @@ class Handle implements Service {
     return this.#service.serverStatus();
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     const entry = this.#entry;
-    if (!entry) return;
+    if (!entry) return CLOSED;
     this.#entry = undefined;
     entry.refs -= 1;
-    if (!entry.live && entry.refs === 0) await entry.service.close();
+    if (entry.live || entry.refs > 0) return CLOSED;
+    try {
+      return entry.service.close();
+    } catch (error) {
+      return Promise.reject(error as Error);
+    }
   }
 }
 

@@ -8,7 +8,7 @@ import type { ServiceBuildContext } from './build.js';
 import { createHealthChecker, resolveHealthCheck, type HealthChecker, type ServerHealth } from './health-check.js';
 import { createHealthSignal } from './health-signal.js';
 import { createPassiveHealth, resolvePassiveHealthCheck, type PassiveHealth } from './passive-health.js';
-import type { Service } from './service.js';
+import { CLOSED, type Service } from './service.js';
 import { createHashKey, type HashKey } from './hash-key.js';
 import { createBalancer, resolveStrategy, untracked } from './strategy.js';
 import { pickSticky, resolveStickyCookie, stickyValue } from './sticky.js';
@@ -136,7 +136,7 @@ const no = (): boolean => false;
 const unsubscribed = (): void => undefined;
 const neverChanges = (): (() => void) => unsubscribed;
 const unchecked = (): Record<string, ServerHealth> => ({});
-const detached = async (): Promise<void> => undefined;
+const detached = (): Promise<void> => CLOSED;
 
 function healthChecker(config: LoadBalancerConfig, servers: Server[], options: ForwardOptions, ctx: ServiceBuildContext): HealthChecker {
   const healthCheck = config.healthCheck!;

@@ -14,5 +14,9 @@ export interface Service {
    * failover and health-propagating parents require it of their children. Wrappers must pass it through.
    */
   readonly healthChecked?: boolean;
+  /** Resolves once the service let go of what it holds; {@link CLOSED} when there was nothing to wait for. */
   close(): Promise<void>;
 }
+
+/** The answer of a `close` with nothing to wait for: retiring a table of 10,000 reused services then allocates nothing per service. */
+export const CLOSED: Promise<void> = Promise.resolve();

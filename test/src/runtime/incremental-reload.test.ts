@@ -82,3 +82,39 @@ t.test('an unchanged router follows its service through a change, a removal and 
     else await res.arrayBuffer();
   }
 });
+
+t.test('a health-checked service is probed while any table uses it, and no longer once a reload removed it', async (t) => {
+  let probes = 0;
+  const backend = await startBackend((req, res) => {
+    if (req.url === '/health') probes++;
+    res.end('ok');
+  });
+  const checked = { loadBalancer: { servers: [{ url: backend.url }], healthCheck: { path: '/health', interval: '100ms', timeout: '1s' } } };
+  const config = (withChecked: boolean, marker: string) => ({
+    http: {
+      routers: { [marker]: { rule: 'Path(`/m`)', service: 'plain' }, ...(withChecked && { c: { rule: 'Path(`/c`)', service: 'checked' } }) },
+      services: { plain: { loadBalancer: { servers: [{ url: backend.url }] } }, ...(withChecked && { checked }) },
+    },
+  });
+  const gw = await startTestGateway({ dynamic: { 'app.yaml': config(true, 'm1') } });
+  t.teardown(async () => {
+    await gw.close();
+    await backend.close();
+  });
+  const waitForProbes = async (more: number) => {
+    const target = probes + more;
+    const deadline = Date.now() + 20_000;
+    while (probes < target && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    return probes >= target;
+  };
+  t.ok(await waitForProbes(3), 'the service is probed');
+  // Another element changes: the checked service is reused by the new table and its probing goes on.
+  await gw.writeDynamic('app.yaml', config(true, 'm2'));
+  t.ok(await waitForProbes(3), 'still probed after a reload that kept it');
+  await gw.writeDynamic('app.yaml', config(false, 'm3'));
+  // The old table retires once its requests are done (none here); a probe already in flight may still land.
+  await new Promise((r) => setTimeout(r, 500));
+  const after = probes;
+  await new Promise((r) => setTimeout(r, 1_500));
+  t.ok(probes - after <= 1, `no probing after the removal (${probes - after} probes in 1.5 s, at 100 ms intervals)`);
+});
