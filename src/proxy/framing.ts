@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 
 /**
  * The framing headers to send, derived from the client's framing but never copied from it:
@@ -26,4 +26,15 @@ export function hasUnsupportedTransferCoding(headers: IncomingHttpHeaders): bool
 /** A response Content-Length as its canonical decimal (`003` → `3`), so the client's parser cannot read it differently. */
 export function canonicalContentLength(value: string): string {
   return String(Number.parseInt(value, 10));
+}
+
+/**
+ * The framing part of a relayed response head, in place: Content-Length canonical, and none at all on a
+ * status in `withoutLength` (RFC 9110 §8.6: a 204 never carries one; Node would otherwise send what the server claimed).
+ */
+export function canonicalResponseLength(headers: OutgoingHttpHeaders, status: number, withoutLength: readonly number[]): OutgoingHttpHeaders {
+  const length = headers['content-length'];
+  if (withoutLength.includes(status)) delete headers['content-length'];
+  else if (typeof length === 'string') headers['content-length'] = canonicalContentLength(length);
+  return headers;
 }

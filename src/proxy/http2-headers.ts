@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import type { RequestContext } from '../http/context.js';
 import type { ForwardTarget } from './forwarder.js';
-import { canonicalContentLength } from './framing.js';
+import { canonicalContentLength, canonicalResponseLength } from './framing.js';
 import { stripHopByHop } from './hop-by-hop.js';
 import { outgoingHeaders, outgoingPath } from './outgoing-request.js';
 
@@ -47,6 +47,8 @@ export function clientTakesTrailers(req: IncomingMessage): boolean {
   return req.httpVersionMajor >= 2 || asksForTrailers(req);
 }
 
+const NO_LENGTH_H2: readonly number[] = [204, 304];
+
 /** A server's HTTP/2 response head for the client: pseudo-headers and hop-by-hop fields removed, framing canonical. */
 export function http2ResponseHeaders(raw: IncomingHttpHeaders, status: number): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = {};
@@ -54,11 +56,8 @@ export function http2ResponseHeaders(raw: IncomingHttpHeaders, status: number): 
     if (value === undefined || name.startsWith(':')) continue;
     headers[name] = value;
   }
-  stripHopByHop(headers);
-  const length = headers['content-length'];
-  if (typeof length === 'string') headers['content-length'] = canonicalContentLength(length);
-  if (status === 204 || status === 304) delete headers['content-length'];
-  return headers;
+  // A 304's Content-Length would describe a body the HTTP/2 server never sends: dropped too.
+  return canonicalResponseLength(stripHopByHop(headers), status, NO_LENGTH_H2);
 }
 
 /** Trailer fields safe to pass on: pseudo-headers, hop-by-hop and fields forbidden in trailers dropped. */

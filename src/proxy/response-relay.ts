@@ -1,6 +1,6 @@
 import type { IncomingMessage, InformationEvent, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Exchange } from './exchange.js';
-import { canonicalContentLength, hasUnsupportedTransferCoding } from './framing.js';
+import { canonicalResponseLength, hasUnsupportedTransferCoding } from './framing.js';
 import { stripHopByHop } from './hop-by-hop.js';
 import { classifyUpstreamError, sendGatewayError } from './upstream-errors.js';
 
@@ -9,6 +9,8 @@ export function isRelayableStatus(status: number | undefined): status is number 
   return status !== undefined && Number.isInteger(status) && status >= 200 && status <= 599;
 }
 
+const NO_LENGTH_H1: readonly number[] = [204];
+
 /** The server's response headers minus hop-by-hop fields, repeated fields kept as repeated lines. */
 export function responseHeaders(proxyRes: IncomingMessage): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = {};
@@ -16,12 +18,7 @@ export function responseHeaders(proxyRes: IncomingMessage): OutgoingHttpHeaders 
     if (values === undefined) continue;
     headers[name] = values.length === 1 ? values[0] : values;
   }
-  stripHopByHop(headers);
-  const length = headers['content-length'];
-  if (typeof length === 'string') headers['content-length'] = canonicalContentLength(length);
-  // RFC 9110 §8.6: a 204 carries no Content-Length; Node would otherwise send whatever the server claimed.
-  if (proxyRes.statusCode === 204) delete headers['content-length'];
-  return headers;
+  return canonicalResponseLength(stripHopByHop(headers), proxyRes.statusCode ?? 0, NO_LENGTH_H1);
 }
 
 /** Relays a server's `103 Early Hints` (its Link fields) before the final response, as Go's ReverseProxy does for 1xx. */
