@@ -94,7 +94,7 @@ export function createAcme(options: AcmeOptions): Acme {
     return { queue, resolver: createAcmeResolver(rc, { storage: storageFor(rc.storage, where), queue, responders, ...(dns && { dns }), log: log.child({ component: 'acme' }) }) };
   });
   const byName = new Map(resolvers.map((r) => [r.resolver.name, r.resolver]));
-  const httpEntryPoints = [...new Set(configs.flatMap((c) => (c.httpChallenge ? [c.httpChallenge.entryPoint] : [])))];
+  const httpEntryPoints = httpChallengeEntryPoints(configs);
   const warned = new Set<string>();
 
   return {
@@ -140,6 +140,9 @@ export function createAcme(options: AcmeOptions): Acme {
 
 /** `acme-http@internal` on every entry point an httpChallenge names, answered by `answer` (a worker asks its control process). */
 export function acmeHttpRouters(config: StaticConfig, answer: HttpChallengeLookup): CompiledRouter[] {
-  const configs = acmeResolverConfigs(config.certificatesResolvers);
-  return [...new Set(configs.flatMap((c) => (c.httpChallenge ? [c.httpChallenge.entryPoint] : [])))].map((ep) => acmeHttpRouter(ep, answer));
+  return httpChallengeEntryPoints(acmeResolverConfigs(config.certificatesResolvers)).map((ep) => acmeHttpRouter(ep, answer));
+}
+
+function httpChallengeEntryPoints(configs: ReturnType<typeof acmeResolverConfigs>): string[] {
+  return [...new Set(configs.flatMap((c) => (c.httpChallenge ? [c.httpChallenge.entryPoint] : [])))];
 }

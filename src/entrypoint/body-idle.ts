@@ -43,8 +43,8 @@ export function watchBodyIdle(req: IncomingMessage, res: ServerResponse, idleMs:
   res.once('close', stop);
 }
 
-/** True when the request has a body to watch; checked before {@link watchBodyIdle}, so a bodiless request allocates nothing for it. */
-export function hasBody(req: IncomingMessage): boolean {
+// Checked first by watchBodyIdle, so a bodiless request (nearly all) allocates nothing for the watch.
+function hasBody(req: IncomingMessage): boolean {
   const stream = (req as { stream?: { endAfterHeaders?: boolean } }).stream;
   if (stream) return !stream.endAfterHeaders;
   return hasRequestBody(req);

@@ -19,7 +19,7 @@ import { createCleartextHttp2, prefaceState, readUntilKnown } from './h2c-server
 import { adaptHttp2Request } from './http2-compat.js';
 import { trackIdleConnections } from '../upgrade/idle-connections.js';
 import { DEFAULT_REQUEST_POLICY, type RequestPolicy } from './request-policy.js';
-import { hasBody, watchBodyIdle } from './body-idle.js';
+import { watchBodyIdle } from './body-idle.js';
 
 /** A routing table plus the count of requests still running on it (so it is closed only once drained). */
 export interface TableLease {
@@ -136,7 +136,7 @@ export function createEntryPoint(options: EntryPointOptions): EntryPoint {
     });
     if (!lease || !route) return notFound(req, res);
     if (options.writeTimeout > 0) res.setTimeout(options.writeTimeout, () => res.destroy());
-    if (options.bodyIdleTimeout && !upgrade && hasBody(req)) watchBodyIdle(req, res, options.bodyIdleTimeout, () => reject(res, 408, 'the request body stopped arriving'));
+    if (options.bodyIdleTimeout && !upgrade) watchBodyIdle(req, res, options.bodyIdleTimeout, () => reject(res, 408, 'the request body stopped arriving'));
     inflight++;
     lease.active++;
     let done = false;

@@ -32,7 +32,7 @@ export function connectionTokens(headers: HeaderMap): readonly string[] {
   if (raw === undefined) return NO_TOKENS;
   if (typeof raw === 'string' && !raw.includes(',')) {
     const token = raw.trim().toLowerCase();
-    return token === '' ? [] : [token];
+    return token === '' ? NO_TOKENS : [token];
   }
   const lines = Array.isArray(raw) ? raw : raw === undefined ? [] : [String(raw)];
   return lines

@@ -9,6 +9,7 @@ import { startBackend } from '../helpers/backends.js';
 import { freePort } from '../helpers/free-port.js';
 import { httpsGet, preparePebble } from '../helpers/pebble.js';
 import { spawnGateway, waitForStatus } from '../helpers/spawn-gateway.js';
+import { until as untilHolds } from '../helpers/until.js';
 
 // Worker mode with ACME through the real command: the control process orders (HTTP-01 and TLS-ALPN-01 against a
 // real Pebble whose validation ports are the public entry points the two workers serve), and every worker serves the result.
@@ -69,13 +70,8 @@ async function workerPids(): Promise<number[]> {
   return text.split(/\s+/).filter(Boolean).map(Number);
 }
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms\n${gw.output().slice(-2000)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+// Polls every 200 ms; a timeout shows the end of the gateway's output.
+const until = (what: string, check: () => Promise<boolean>, timeoutMs: number) => untilHolds(what, check, timeoutMs, { everyMs: 200, detail: () => gw.output().slice(-2000) });
 
 /**
  * Opens `count` new TLS connections per host, each verified against pebble's root only (the generated default

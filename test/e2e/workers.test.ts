@@ -9,6 +9,7 @@ import { stringify } from 'yaml';
 import { startBackend, type Backend } from '../helpers/backends.js';
 import { freePort } from '../helpers/free-port.js';
 import { spawnGateway, waitForStatus, type GatewayProcess } from '../helpers/spawn-gateway.js';
+import { until as untilHolds } from '../helpers/until.js';
 
 // Every test starts a control process and two workers; cold starts on a loaded 2-core machine take long.
 t.setTimeout(300_000);
@@ -36,13 +37,7 @@ function get(port: number, urlPath: string): Promise<number> {
   });
 }
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const until = (what: string, check: () => Promise<boolean>, timeoutMs = 60_000) => untilHolds(what, check, timeoutMs, { everyMs: 100 });
 
 interface Setup {
   gw: GatewayProcess;
