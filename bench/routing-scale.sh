@@ -2,7 +2,8 @@
 # Routing scale: 10 vs 1,000 vs 10,000 routers in one gateway process (see bench/routing-scale.ts).
 # Usage: bash bench/routing-scale.sh [seconds] [rounds] [connections]
 #   seconds 0 skips wrk (compile CPU and RSS only); BENCH_ROUTERS=10,1000,10000 sets the sizes and
-#   BENCH_RELOADS=k adds k snapshots of the largest table with one router changed each, and
+#   BENCH_RELOADS=k adds k snapshots of the largest table with one router changed each,
+#   BENCH_NODE_FLAGS passes V8 or Node flags to the process (e.g. --trace-gc), and
 #   BENCH_HEAP_PROFILE=N lists the N functions that allocated most during those reloads.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,4 +15,4 @@ trap cleanup EXIT
 BACKEND=$(freeport)
 start_backend "$RUN" "$BACKEND"; BACKEND_PID=$!
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$BACKEND/" >/dev/null && break; sleep 0.05; done
-"$NODE" --expose-gc --import ./bin/ts-hooks.js bench/routing-scale.ts "http://127.0.0.1:$BACKEND" "${1:-5}" "${2:-2}" "${3:-50}"
+"$NODE" ${BENCH_NODE_FLAGS:-} --expose-gc --import ./bin/ts-hooks.js bench/routing-scale.ts "http://127.0.0.1:$BACKEND" "${1:-5}" "${2:-2}" "${3:-50}"

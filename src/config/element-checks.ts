@@ -10,28 +10,33 @@ const MAX_USER_PRIORITY = Number.MAX_SAFE_INTEGER - 1000;
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+// What a valid element's checks return: one shared, frozen empty list instead of a new one per element (issue 8).
+const VALID: string[] = Object.freeze([]) as unknown as string[];
+
 /** Router checks beyond its schema; assumes nothing about the value's shape. */
 export function checkRouter(value: unknown): string[] {
-  if (!isObject(value) || typeof value.priority !== 'number') return [];
-  return value.priority > MAX_USER_PRIORITY ? [`priority must be at most ${MAX_USER_PRIORITY} (higher ones are reserved for internal routers)`] : [];
+  if (!isObject(value) || typeof value.priority !== 'number') return VALID;
+  return value.priority > MAX_USER_PRIORITY ? [`priority must be at most ${MAX_USER_PRIORITY} (higher ones are reserved for internal routers)`] : VALID;
 }
 
 /** Service checks beyond its schema: exactly one kind, and servers with absolute http, https or h2c URLs. */
 export function checkService(value: unknown): string[] {
-  if (!isObject(value)) return [];
-  const lines: string[] = [];
-  const kinds = SERVICE_KINDS.filter((kind) => value[kind] !== undefined);
-  if (kinds.length !== 1) {
-    lines.push(`must define exactly one of ${SERVICE_KINDS.join(', ')}${kinds.length > 1 ? ` (found ${kinds.join(' and ')})` : ''}`);
+  if (!isObject(value)) return VALID;
+  let lines = VALID;
+  let kinds = 0;
+  for (let i = 0; i < SERVICE_KINDS.length; i++) if (value[SERVICE_KINDS[i]!] !== undefined) kinds++;
+  if (kinds !== 1) {
+    const found = SERVICE_KINDS.filter((kind) => value[kind] !== undefined);
+    lines = [`must define exactly one of ${SERVICE_KINDS.join(', ')}${kinds > 1 ? ` (found ${found.join(' and ')})` : ''}`];
   }
   const servers = isObject(value.loadBalancer) ? value.loadBalancer.servers : undefined;
   if (Array.isArray(servers)) {
-    servers.forEach((server, index) => {
-      if (!isObject(server) || typeof server.url !== 'string' || server.url === '') return;
-      if (!isServerUrl(server.url)) {
-        lines.push(`loadBalancer.servers[${index}].url must be an absolute http, https or h2c URL (got ${JSON.stringify(server.url)})`);
-      }
-    });
+    for (let index = 0; index < servers.length; index++) {
+      const server: unknown = servers[index];
+      if (!isObject(server) || typeof server.url !== 'string' || server.url === '' || isServerUrl(server.url)) continue;
+      if (lines === VALID) lines = [];
+      lines.push(`loadBalancer.servers[${index}].url must be an absolute http, https or h2c URL (got ${JSON.stringify(server.url)})`);
+    }
   }
   return lines;
 }

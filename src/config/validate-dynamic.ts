@@ -59,7 +59,8 @@ interface Checked {
 // its object from one snapshot to the next) is checked once; weak keys drop results with their elements. An
 // element kept as it is remembers only its problems (one shared empty list when valid, issue 8).
 const memo = new WeakMap<MiddlewareRegistry, Map<Kind, WeakMap<object, Checked | string[]>>>();
-const NO_LINES: string[] = [];
+// Shared by every valid element, so frozen: a caller adding to it would throw instead of reporting for all.
+const NO_LINES: string[] = Object.freeze([]) as unknown as string[];
 
 function checked(kind: Kind, raw: unknown, middlewares: MiddlewareRegistry, check: Check): Checked {
   const frozen = isDeepFrozen(raw);
@@ -91,7 +92,7 @@ function sectionsOf(middlewares: MiddlewareRegistry, section: string): WeakMap<o
 
 function schemaLines(schema: TSchema, value: unknown, prefix = ''): string[] {
   const validate = compileSchema(schema);
-  return validate(value) ? [] : formatErrors(validate.errors, prefix);
+  return validate(value) ? NO_LINES : formatErrors(validate.errors, prefix);
 }
 
 /**

@@ -34,23 +34,27 @@ export function createRoutingTable(
 ): RoutingTable {
   // Grouped by entry point, TLS and plain apart, without a key string per router (10,000 of them, issue 8).
   const grouped = { tls: new Map<string, Route<Handler>[]>(), plain: new Map<string, Route<Handler>[]>() };
-  for (const router of routers) {
+  for (let i = 0; i < routers.length; i++) {
+    const router = routers[i]!;
     const byEntryPoint = router.tls ? grouped.tls : grouped.plain;
-    for (const ep of router.entryPoints) {
+    for (let j = 0; j < router.entryPoints.length; j++) {
+      const ep = router.entryPoints[j]!;
       const list = byEntryPoint.get(ep);
       if (list) list.push(router.route);
       else byEntryPoint.set(ep, [router.route]);
     }
   }
-  const indexes = new Map<string, RouteIndex<Handler>>();
-  for (const [ep, list] of grouped.plain) indexes.set(`plain:${ep}`, createRouteIndex(list));
-  for (const [ep, list] of grouped.tls) indexes.set(`tls:${ep}`, createRouteIndex(list));
+  // Looked up by entry point name in the map for the connection's kind: no key string built per request.
+  const plain = new Map<string, RouteIndex<Handler>>();
+  const tls = new Map<string, RouteIndex<Handler>>();
+  grouped.plain.forEach((list, ep) => plain.set(ep, createRouteIndex(list)));
+  grouped.tls.forEach((list, ep) => tls.set(ep, createRouteIndex(list)));
   return {
     version,
     status,
     services,
-    match(entryPoint, tls, req) {
-      return indexes.get(`${tls ? 'tls' : 'plain'}:${entryPoint}`)?.match(req);
+    match(entryPoint, overTls, req) {
+      return (overTls ? tls : plain).get(entryPoint)?.match(req);
     },
     close,
   };

@@ -4,7 +4,7 @@ import type { MiddlewareRegistry } from '../middleware/registry.js';
 import type { StateStore } from './state-store.js';
 import type { Logger } from '../log.js';
 import type { Service } from '../services/service.js';
-import { addError, type MiddlewareStatus } from './status.js';
+import { addError, addUser, type MiddlewareStatus } from './status.js';
 import { providerOf, resolveRef } from './names.js';
 
 /** What building middleware chains needs from the compile in progress. */
@@ -32,7 +32,7 @@ export function buildChain(deps: MiddlewareBuildDeps, names: readonly string[], 
 function buildOne(deps: MiddlewareBuildDeps, name: string, next: Handler, usedBy: string, stack: string[]): Handler {
   const status = deps.statuses[name];
   if (!status) throw new Error(`middleware "${name}" does not exist`);
-  if (!status.usedBy.includes(usedBy)) status.usedBy.push(usedBy);
+  addUser(status, usedBy);
   if (stack.includes(name)) {
     const message = `middleware chain loops: ${[...stack, name].join(' -> ')}`;
     addError(status, message, true);

@@ -5,7 +5,7 @@ import type { Service } from '../services/service.js';
 import { buildService } from '../services/build.js';
 import type { Logger } from '../log.js';
 import { configHash, type StateStore } from './state-store.js';
-import { addError, type ServiceStatus } from './status.js';
+import { addError, addUser, type ServiceStatus } from './status.js';
 import { providerOf, resolveRef } from './names.js';
 import { buildChain, type MiddlewareBuildDeps } from './build-middlewares.js';
 import { openServiceMemo } from './service-memo.js';
@@ -62,7 +62,7 @@ export function createServiceBuilder(deps: ServiceBuildDeps) {
     if (internal) return internal;
     const status = deps.statuses[name];
     if (!status) throw new Error(`service "${name}" does not exist`);
-    if (usedBy && !status.usedBy.includes(usedBy)) status.usedBy.push(usedBy);
+    if (usedBy) addUser(status, usedBy);
     const existing = built.get(name);
     if (existing) return existing;
     if (building.includes(name)) throw new Error(`service reference loop: ${[...building, name].join(' -> ')}`);

@@ -88,10 +88,13 @@ export function compile(input: CompileInput, deps: CompileDeps): RoutingTable {
       if (priority > MAX_USER_PRIORITY) throw new Error(`priority ${priority} is above the maximum ${MAX_USER_PRIORITY}`);
       routerStatus.priority = priority;
       const wanted = router.entryPoints?.length ? router.entryPoints : defaults;
-      const using: string[] = [];
-      for (const ep of wanted) {
-        if (known.has(ep)) using.push(ep);
-        else addError(routerStatus, `entryPoint "${ep}" doesn't exist`, false);
+      // Usually one entry point, all known: a list of exactly that size (a pushed-to list reserves room for 17).
+      const using: string[] = wanted.length === 1 && known.has(wanted[0]!) ? [wanted[0]!] : [];
+      if (using.length === 0) {
+        for (const ep of wanted) {
+          if (known.has(ep)) using.push(ep);
+          else addError(routerStatus, `entryPoint "${ep}" doesn't exist`, false);
+        }
       }
       if (using.length === 0) throw new Error('no valid entryPoint for this router');
       routerStatus.using = using.sort();

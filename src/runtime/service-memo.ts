@@ -60,11 +60,12 @@ export function openServiceMemo(state: StateStore, forwarder: Forwarder): Servic
       return handleFor(entry);
     },
     commit() {
-      for (const [name, entry] of entries) {
-        if (used.has(name)) continue;
+      // forEach, not for…of over pairs: no [name, entry] array per service (issue 8); deleting the visited entry is safe.
+      entries.forEach((entry, name) => {
+        if (used.has(name)) return;
         entries.delete(name);
         drop(entry);
-      }
+      });
     },
   };
 }

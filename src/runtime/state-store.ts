@@ -100,13 +100,24 @@ export class StateStore {
   /** Releases a generation (its table drained, or its compile failed) and disposes what nothing else uses. */
   async release(generation: number): Promise<void> {
     this.#live.delete(generation);
-    const used = new Set<string>();
-    for (const keys of this.#live.values()) for (const key of keys) used.add(key);
-    for (const [key, value] of [...this.#entries]) {
-      if (used.has(key)) continue;
+    // The unused keys are picked out first (a compile running during a dispose below adds keys of its own), and
+    // checked against the few live generations instead of copying 10,000 entries and their union (issue 8).
+    const unused: string[] = [];
+    this.#entries.forEach((_value, key) => {
+      if (!this.#used(key)) unused.push(key);
+    });
+    for (const key of unused) {
+      // Claimed again by a compile that ran while an earlier entry was being disposed: kept.
+      if (this.#used(key)) continue;
+      const value = this.#entries.get(key);
       this.#entries.delete(key);
       if (value && typeof (value as Disposable).dispose === 'function') await (value as Disposable).dispose();
     }
+  }
+
+  #used(key: string): boolean {
+    for (const keys of this.#live.values()) if (keys.has(key)) return true;
+    return false;
   }
 
   /** Number of entries held (for tests and the API). */

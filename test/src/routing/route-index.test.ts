@@ -126,6 +126,17 @@ t.test('a route under both an exact host and its wildcard is evaluated once', as
   t.equal(calls, 1);
 });
 
+t.test('a route naming one host twice is evaluated once for it', async (t) => {
+  for (const rule of ['Host(`a.test`) || Host(`A.test`)', 'Host(`*.b.test`) || Host(`*.b.test`)']) {
+    let calls = 0;
+    const r = route('twice', rule);
+    const counting: Route<string> = { ...r, rule: { ...r.rule, match: (req) => (calls++, r.rule.match(req) && false) } };
+    const index = createRouteIndex([counting, route('after', 'PathPrefix(`/`)', 1)]);
+    t.equal(index.match(request(rule.includes('*') ? 'x.b.test' : 'a.test'))?.name, 'after', rule);
+    t.equal(calls, 1, rule);
+  }
+});
+
 t.test('HostRegexp and negated-host routes are tried for every host', async (t) => {
   const index = createRouteIndex([
     route('regexp', 'HostRegexp(`^api\\.`)', 5),
