@@ -129,10 +129,13 @@ function mergeHeaders(stored: OutgoingHttpHeaders, given: unknown): OutgoingHttp
   if (Array.isArray(given)) {
     const pairs = given.length > 0 && Array.isArray(given[0]) ? (given as Array<[string, string]>) : [];
     if (pairs.length === 0) for (let i = 0; i + 1 < given.length; i += 2) pairs.push([String(given[i]), String(given[i + 1])]);
+    // As Node writes them: a name in the list replaces what setHeader stored under it, and its repeats add lines.
+    const listed = new Set<string>();
     for (const [name, value] of pairs) {
       const key = name.toLowerCase();
-      const previous = out[key];
+      const previous = listed.has(key) ? out[key] : undefined;
       out[key] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [String(previous)]), value];
+      listed.add(key);
     }
   } else if (given && typeof given === 'object') {
     for (const [name, value] of Object.entries(given as Record<string, string | string[] | number>)) out[name.toLowerCase()] = value;

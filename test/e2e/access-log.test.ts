@@ -23,12 +23,13 @@ async function lines(file: string, count: number): Promise<string[]> {
   throw new Error(`${file} did not reach ${count} lines`);
 }
 
-async function withGateway(t: TapTest, accessLog: Record<string, unknown>): Promise<{ gw: TestGateway; backend: Backend; file: string }> {
+async function withGateway(t: TapTest, accessLog: Record<string, unknown>, loadBalancer: Record<string, unknown> = {}): Promise<{ gw: TestGateway; backend: Backend; file: string }> {
   const backend = await startBackend((req, res) => {
     // Far above the minDuration filter below, which is far above what a fast request takes even on a loaded machine.
     const delay = req.url?.includes('slow') ? 1500 : 0;
     setTimeout(() => {
       res.setHeader('X-Upstream', 'yes');
+      if (req.url?.includes('cookie')) res.setHeader('Set-Cookie', 'backend=1');
       res.statusCode = req.url?.includes('teapot') ? 418 : 200;
       res.end('hello');
     }, delay);
@@ -37,7 +38,7 @@ async function withGateway(t: TapTest, accessLog: Record<string, unknown>): Prom
   const file = path.join(dir, 'logs', 'access.log');
   const gw = await startTestGateway({
     static: { accessLog: { filePath: file, ...accessLog } },
-    dynamic: { 'routes.yaml': { http: { routers: { app: { rule: 'PathPrefix(`/`)', service: 'app' } }, services: { app: { loadBalancer: { servers: [{ url: backend.url }] } } } } } },
+    dynamic: { 'routes.yaml': { http: { routers: { app: { rule: 'PathPrefix(`/`)', service: 'app' } }, services: { app: { loadBalancer: { servers: [{ url: backend.url }], ...loadBalancer } } } } } },
   });
   t.teardown(async () => {
     await gw.close();
@@ -148,6 +149,15 @@ t.test('fields and headers are kept, dropped or redacted', async (t) => {
       for (const key of absent) t.notOk(key in entry, `${key} is absent`);
     });
   }
+});
+
+t.test('response headers are logged as sent: the gateway\'s own cookie and the server\'s, once each', async (t) => {
+  const sticky = { sticky: { cookie: { name: 'lb' } } };
+  const { gw, file } = await withGateway(t, { format: 'json', fields: { headers: { defaultMode: 'keep' } } }, sticky);
+  await send(gw.url('/cookie'));
+  const entry = JSON.parse((await lines(file, 1))[0]!) as Record<string, unknown>;
+  // Several lines of one field are logged joined, as Traefik does.
+  t.match(entry['downstream_Set-Cookie'], /^lb=[0-9a-f]+; Path=\/, backend=1$/, 'the sticky cookie first, as on the wire, then the server\'s');
 });
 
 t.test('a dropped field shows as - in common lines, and buffered lines still arrive', async (t) => {
