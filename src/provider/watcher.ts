@@ -78,16 +78,17 @@ export function createConfigWatcher(options: ConfigWatcherOptions): ConfigWatche
 
   function receive(slot: Slot, value: unknown): void {
     slot.failure = undefined;
-    // Compared before copying: a repeated snapshot (the common case for polling providers) costs no copy.
-    if (slot.received !== undefined && isDeepStrictEqual(value, slot.received)) return;
     let raw: unknown;
     try {
       // A private, frozen copy: a provider mutating its object later must not change what was compared or
       // applied, and being frozen it is shared downstream (merge, compile, API) without further copies.
+      // The copy is also the comparison: an unchanged part comes back as the previous snapshot's object, without
+      // building anything, so a repeated snapshot (the common case for polling providers) is the previous one.
       raw = frozenCopy(value, slot.received);
     } catch (error) {
       return reject(slot, `snapshot cannot be copied: ${(error as Error).message}`);
     }
+    if (raw === slot.received) return;
     slot.received = raw;
     slot.throttle.push(raw);
   }

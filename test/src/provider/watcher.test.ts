@@ -127,6 +127,8 @@ t.test('a snapshot deep-equal to the previous one is dropped', async (t) => {
   const { applied, until } = startWatcher(t, [p]);
   p.push(withRouters({ web: routerFor('a.test') }));
   p.push(withRouters({ web: routerFor('a.test') }));
+  // The same keys in another order are the same configuration too.
+  p.push(withRouters({ web: { service: 'svc', rule: 'Host(`a.test`)' } }));
   p.push(withRouters({ web: routerFor('b.test') }));
   await until('b.test is applied', (a) => hostsOf(a)[0] === 'Host(`b.test`)');
   t.same(applied.map(hostsOf), [['Host(`a.test`)'], ['Host(`b.test`)']]);
