@@ -52,7 +52,7 @@ export function createServiceBuilder(deps: ServiceBuildDeps) {
     const lb = config.loadBalancer;
     // Frozen means it came through the watcher and cannot change under the built service. Health checks and
     // service middlewares tie a service to other state or elements, so those are always rebuilt.
-    if (!lb || !isDeepFrozen(config) || Object.keys(config).length !== 1 || lb.healthCheck || lb.passiveHealthCheck) return undefined;
+    if (!lb || !isDeepFrozen(config) || !hasOneKey(config) || lb.healthCheck || lb.passiveHealthCheck) return undefined;
     const { name, config: transportConfig } = transportOf(lb.serversTransport, provider);
     return transportConfig ? transportKey(name, transportConfig) : undefined;
   };
@@ -121,6 +121,13 @@ export function createServiceBuilder(deps: ServiceBuildDeps) {
       memo.commit();
     },
   };
+}
+
+// Counted without listing the keys: asked of every service on every reload (issue 8).
+function hasOneKey(value: object): boolean {
+  let count = 0;
+  for (const key in value) if (Object.hasOwn(value, key) && ++count > 1) return false;
+  return count === 1;
 }
 
 function withHandle(service: Service, handle: Service['handle']): Service {

@@ -81,10 +81,11 @@ export class StateStore {
 
   /** Claims `keys` for the current generation; false (claiming nothing) when any of them is gone. */
   touch(keys: readonly string[]): boolean {
-    if (!keys.every((key) => this.#entries.has(key))) return false;
-    for (const key of keys) {
-      this.#current?.add(key);
-      this.#recording?.push(key);
+    // Index loops: a reload touches the keys of every reused service (issue 8).
+    for (let i = 0; i < keys.length; i++) if (!this.#entries.has(keys[i]!)) return false;
+    for (let i = 0; i < keys.length; i++) {
+      this.#current?.add(keys[i]!);
+      this.#recording?.push(keys[i]!);
     }
     return true;
   }
