@@ -2,6 +2,7 @@ import type { MiddlewareRegistry } from '../middleware/registry.js';
 import { compileSchema, formatErrors } from './ajv.js';
 import { closest } from './suggest.js';
 import { parseServerUrl } from './server-url.js';
+import { NO_STRINGS } from '../empty.js';
 
 const SERVICE_KINDS = ['loadBalancer', 'weighted', 'mirroring', 'failover', 'highestRandomWeight'];
 const SERVER_SCHEMES = new Set(['http:', 'https:', 'h2c:']);
@@ -10,8 +11,8 @@ const MAX_USER_PRIORITY = Number.MAX_SAFE_INTEGER - 1000;
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-// What a valid element's checks return: one shared, frozen empty list instead of a new one per element (issue 8).
-const VALID: string[] = Object.freeze([]) as unknown as string[];
+// What a valid element's checks return.
+const VALID = NO_STRINGS;
 
 /** Router checks beyond its schema; assumes nothing about the value's shape. */
 export function checkRouter(value: unknown): string[] {

@@ -4,6 +4,7 @@ import { compileSchema, formatErrors } from './ajv.js';
 import { DynamicTopSchema, RouterSchema, ServersTransportSchema, ServiceSchema, TlsSchema, type DynamicConfig } from './dynamic-schema.js';
 import { checkMiddleware, checkRouter, checkService } from './element-checks.js';
 import { isDeepFrozen, markDeepFrozen } from './deep-frozen.js';
+import { NO_STRINGS } from '../empty.js';
 
 /** Why one element (or the configuration's top level) was left out of a provider's snapshot. */
 export interface ElementError {
@@ -59,8 +60,7 @@ interface Checked {
 // its object from one snapshot to the next) is checked once; weak keys drop results with their elements. An
 // element kept as it is remembers only its problems (one shared empty list when valid, issue 8).
 const memo = new WeakMap<MiddlewareRegistry, Map<Kind, WeakMap<object, Checked | string[]>>>();
-// Shared by every valid element, so frozen: a caller adding to it would throw instead of reporting for all.
-const NO_LINES: string[] = Object.freeze([]) as unknown as string[];
+const NO_LINES = NO_STRINGS;
 
 function checked(kind: Kind, raw: unknown, middlewares: MiddlewareRegistry, check: Check): Checked {
   const frozen = isDeepFrozen(raw);

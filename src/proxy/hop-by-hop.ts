@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { isManagedHeader } from './managed-headers.js';
+import { NO_STRINGS } from '../empty.js';
 
 /** Header fields that only describe one connection, per RFC 9110 §7.6.1 (plus the legacy `Proxy-Connection`). */
 export const HOP_BY_HOP_HEADERS: readonly string[] = [
@@ -23,7 +24,7 @@ export interface StripOptions {
   keepUpgrade?: boolean;
 }
 
-const NO_TOKENS: readonly string[] = Object.freeze([]);
+const NO_TOKENS: readonly string[] = NO_STRINGS;
 
 /** Lower-cased tokens of every `Connection` field line. */
 export function connectionTokens(headers: HeaderMap): readonly string[] {

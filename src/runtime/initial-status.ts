@@ -3,14 +3,14 @@ import type { ElementError } from '../config/validate-dynamic.js';
 import type { MiddlewareRegistry } from '../middleware/registry.js';
 import type { RuntimeStatus } from './status.js';
 import { providerOf } from './names.js';
+import { NO_STRINGS } from '../empty.js';
 
 const SERVICE_KINDS = ['loadBalancer', 'weighted', 'mirroring', 'failover', 'highestRandomWeight'] as const;
 // Lower-cased once, not per service: 10,000 statuses then share five strings (issue 8).
 const SERVICE_TYPES = new Map<string, string>(SERVICE_KINDS.map((kind) => [kind, kind.toLowerCase()]));
 
-// Every element starts with no users and no entry points: one shared, frozen empty list rather than three new
-// ones per element and reload (10,000 routers, issue 8). The compile replaces it, never adds to it.
-const NONE: string[] = Object.freeze([]) as unknown as string[];
+// Every element starts with no users and no entry points; the compile replaces the list, never adds to it.
+const NONE = NO_STRINGS;
 
 function serviceType(service: object): string {
   const kind = SERVICE_KINDS.find((k) => k in service);
