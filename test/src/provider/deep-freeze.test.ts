@@ -71,6 +71,20 @@ t.test('a `__proto__` key stays a plain key', async (t) => {
   t.equal(Object.getPrototypeOf(copy), Object.prototype);
 });
 
+t.test('only own keys are copied, even with an enumerable key on Object.prototype', async (t) => {
+  Object.defineProperty(Object.prototype, 'polluted', { value: 'x', enumerable: true, configurable: true, writable: true });
+  try {
+    const previous = frozenCopy({ a: { b: 1 }, c: 2 });
+    const copy = frozenCopy({ a: { b: 1 }, c: 3 }, previous);
+    t.same(Object.keys(copy), ['a', 'c']);
+    t.notOk(Object.hasOwn(copy, 'polluted'));
+    t.equal(copy.a, previous.a, 'the unchanged part is still the earlier object');
+    t.equal(copy.c, 3);
+  } finally {
+    delete (Object.prototype as Record<string, unknown>).polluted;
+  }
+});
+
 t.test('deepFreeze freezes nested objects and arrays', async (t) => {
   const value = deepFreeze({ a: { b: [1, { c: 2 }] } });
   t.ok(Object.isFrozen(value.a.b[1]));
