@@ -195,6 +195,30 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     }),
   );
   let internal: InternalServer | undefined;
+  let internalOpen = false;
+  const closeInternal = async (): Promise<void> => {
+    if (!internalOpen) return;
+    internalOpen = false;
+    await internal?.close();
+  };
+  // Everything the gateway opened, closed in order: a shutdown, and a start that fails half-way. `run` takes
+  // each step (the failed start goes on past a step that throws: what it reports is why the start failed).
+  const closeAll = async (grace: (ep: EntryPoint) => number, gentle: boolean, run: (step: () => unknown) => Promise<unknown>): Promise<void> => {
+    const steps: Array<() => unknown> = [
+      () => watcher.stop(),
+      () => acme?.close(),
+      // Event streams never finish on their own: end them first so they do not hold the drain.
+      () => api?.close(),
+      () => Promise.all(entryPoints.map((ep) => ep.shutdown(grace(ep), { gentle }))),
+      closeInternal,
+      () => observability.close(),
+      () => current?.table.close(),
+      () => state.close(),
+      () => tls.manager.close(),
+      () => forwarder.close(),
+    ];
+    for (const step of steps) await run(step);
+  };
   try {
     // Stored certificates are loaded before any entry point listens, so they are served at once (#7869).
     await acme?.start();
@@ -210,31 +234,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
           defer: options.takeOver !== undefined,
         })
       : undefined;
+    internalOpen = internal !== undefined;
     watcher.start();
     if (options.takeOver) await takeOverFromOldProcess({ takeOver: options.takeOver, entryPoints, internal, ready: view.ready, readyTimeoutMs: 60_000 });
   } catch (error) {
     // A start that fails half-way (an address in use, a take-over that timed out) closes what it opened, so the
     // caller can report and exit instead of hanging on listening sockets, watchers and timers.
-    const closing: Array<() => unknown> = [
-      () => watcher.stop(),
-      () => acme?.close(),
-      () => api?.close(),
-      ...entryPoints.map((ep) => () => ep.shutdown(0)),
-      () => internal?.close(),
-      () => observability.close(),
-      () => state.close(),
-      () => tls.manager.close(),
-      () => forwarder.close(),
-    ];
-    for (const close of closing) await Promise.resolve().then(close).catch(() => undefined);
+    await closeAll(() => 0, false, (step) => Promise.resolve().then(step).catch(() => undefined));
     throw error;
   }
-  let internalOpen = internal !== undefined;
-  const closeInternal = async (): Promise<void> => {
-    if (!internalOpen) return;
-    internalOpen = false;
-    await internal?.close();
-  };
 
   return {
     events,
@@ -268,17 +276,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (acceptGrace > 0) await new Promise((r) => setTimeout(r, acceptGrace));
       // The new process answers /ping and /ready now; this one stops taking internal connections at once.
       if (handedOver) await closeInternal();
-      await watcher.stop();
-      await acme?.close();
-      // Event streams never finish on their own: end them first so they do not hold the drain.
-      await api?.close();
-      await Promise.all(entryPoints.map((ep) => ep.shutdown(config.entryPoints[ep.name]!.transport.lifeCycle.graceTimeOut, { gentle: handedOver })));
-      await closeInternal();
-      await observability.close();
-      await current?.table.close();
-      await state.close();
-      await tls.manager.close();
-      forwarder.close();
+      await closeAll((ep) => config.entryPoints[ep.name]!.transport.lifeCycle.graceTimeOut, handedOver, async (step) => step());
     },
   };
 }
