@@ -1,4 +1,5 @@
 import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { headersAsWritten } from '../../src/http/response-head.js';
 
 /** A response head as the inner handler wrote it: status, reason phrase and every header (setHeader ones merged in). */
 export interface ResponseHead {
@@ -35,24 +36,6 @@ function toBuffer(chunk: unknown, encoding: unknown): Buffer {
   return Buffer.alloc(0);
 }
 
-function mergeHeaders(res: ServerResponse, given: unknown): OutgoingHttpHeaders {
-  const merged: OutgoingHttpHeaders = { ...res.getHeaders() };
-  if (Array.isArray(given)) {
-    // Node accepts `[[name, value], …]` and the flat raw form `[name, value, …]`.
-    const pairs = Array.isArray(given[0]) ? (given as [string, string][]) : given.flatMap((v, i, a) => (i % 2 === 0 ? [[v, a[i + 1]] as [string, string]] : []));
-    const seen = new Set<string>();
-    for (const [rawName, value] of pairs) {
-      const name = String(rawName).toLowerCase();
-      // A repeated name in the list form (Set-Cookie) is several field lines, not a replacement.
-      const prev = merged[name];
-      merged[name] = seen.has(name) && prev !== undefined ? [...(Array.isArray(prev) ? prev : [String(prev)]), value] : value;
-      seen.add(name);
-    }
-  } else if (given && typeof given === 'object') {
-    for (const [name, value] of Object.entries(given as OutgoingHttpHeaders)) if (value !== undefined) merged[name.toLowerCase()] = value;
-  }
-  return merged;
-}
 
 /**
  * Replaces `res.writeHead`, `write`, `end` and `flushHeaders` so that everything the inner handler
@@ -89,7 +72,7 @@ export function interceptResponse(res: ServerResponse, make: (sink: ResponseSink
   const implicitHead = (): void => {
     if (headDone) return;
     headDone = true;
-    interceptor.head({ status: res.statusCode, reason: res.statusMessage || undefined, headers: mergeHeaders(res, undefined) });
+    interceptor.head({ status: res.statusCode, reason: res.statusMessage || undefined, headers: headersAsWritten(res.getHeaders(), undefined) });
   };
 
   res.writeHead = function (status: number, reasonOrHeaders?: unknown, maybeHeaders?: unknown) {
@@ -97,7 +80,7 @@ export function interceptResponse(res: ServerResponse, make: (sink: ResponseSink
     headDone = true;
     const reason = typeof reasonOrHeaders === 'string' ? reasonOrHeaders : undefined;
     const given = typeof reasonOrHeaders === 'string' ? maybeHeaders : (reasonOrHeaders ?? maybeHeaders);
-    interceptor.head({ status, reason, headers: mergeHeaders(res, given) });
+    interceptor.head({ status, reason, headers: headersAsWritten(res.getHeaders(), given) });
     return res;
   } as ServerResponse['writeHead'];
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { RequestContext } from '../http/context.js';
+import { headersAsWritten } from '../http/response-head.js';
 import { methodLabel, protocolOf, type RequestProtocol } from './labels.js';
 
 /** What is known about one request once its response is complete (or the client gave up). */
@@ -104,7 +105,7 @@ export function observeExchange(req: IncomingMessage, res: ServerResponse, ctx: 
       retries: attempt > 1 ? attempt - 1 : 0,
       aborted: aborted && sniffed !== 101,
       observe: ALL_ON,
-      responseHeaders: () => mergeHeaders(res.getHeaders(), headArgument),
+      responseHeaders: () => headersAsWritten(res.getHeaders(), headArgument),
     });
   };
   res.once('finish', () => complete(false));
@@ -123,22 +124,3 @@ function sniffStatus(socket: Duplex, found: (status: number) => void): void {
   } as typeof socket.write;
 }
 
-// writeHead takes an object, a flat [name, value, …] list or a list of pairs.
-function mergeHeaders(stored: OutgoingHttpHeaders, given: unknown): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = { ...stored };
-  if (Array.isArray(given)) {
-    const pairs = given.length > 0 && Array.isArray(given[0]) ? (given as Array<[string, string]>) : [];
-    if (pairs.length === 0) for (let i = 0; i + 1 < given.length; i += 2) pairs.push([String(given[i]), String(given[i + 1])]);
-    // As Node writes them: a name in the list replaces what setHeader stored under it, and its repeats add lines.
-    const listed = new Set<string>();
-    for (const [name, value] of pairs) {
-      const key = name.toLowerCase();
-      const previous = listed.has(key) ? out[key] : undefined;
-      out[key] = previous === undefined ? value : [...(Array.isArray(previous) ? previous : [String(previous)]), value];
-      listed.add(key);
-    }
-  } else if (given && typeof given === 'object') {
-    for (const [name, value] of Object.entries(given as Record<string, string | string[] | number>)) out[name.toLowerCase()] = value;
-  }
-  return out;
-}
