@@ -11,19 +11,16 @@ const MAX_USER_PRIORITY = Number.MAX_SAFE_INTEGER - 1000;
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-// What a valid element's checks return.
-const VALID = NO_STRINGS;
-
 /** Router checks beyond its schema; assumes nothing about the value's shape. */
 export function checkRouter(value: unknown): string[] {
-  if (!isObject(value) || typeof value.priority !== 'number') return VALID;
-  return value.priority > MAX_USER_PRIORITY ? [`priority must be at most ${MAX_USER_PRIORITY} (higher ones are reserved for internal routers)`] : VALID;
+  if (!isObject(value) || typeof value.priority !== 'number') return NO_STRINGS;
+  return value.priority > MAX_USER_PRIORITY ? [`priority must be at most ${MAX_USER_PRIORITY} (higher ones are reserved for internal routers)`] : NO_STRINGS;
 }
 
 /** Service checks beyond its schema: exactly one kind, and servers with absolute http, https or h2c URLs. */
 export function checkService(value: unknown): string[] {
-  if (!isObject(value)) return VALID;
-  let lines = VALID;
+  if (!isObject(value)) return NO_STRINGS;
+  let lines = NO_STRINGS;
   let kinds = 0;
   for (let i = 0; i < SERVICE_KINDS.length; i++) if (value[SERVICE_KINDS[i]!] !== undefined) kinds++;
   if (kinds !== 1) {
@@ -35,7 +32,7 @@ export function checkService(value: unknown): string[] {
     for (let index = 0; index < servers.length; index++) {
       const server: unknown = servers[index];
       if (!isObject(server) || typeof server.url !== 'string' || server.url === '' || isServerUrl(server.url)) continue;
-      if (lines === VALID) lines = [];
+      if (lines === NO_STRINGS) lines = [];
       lines.push(`loadBalancer.servers[${index}].url must be an absolute http, https or h2c URL (got ${JSON.stringify(server.url)})`);
     }
   }

@@ -60,7 +60,6 @@ interface Checked {
 // its object from one snapshot to the next) is checked once; weak keys drop results with their elements. An
 // element kept as it is remembers only its problems (one shared empty list when valid, issue 8).
 const memo = new WeakMap<MiddlewareRegistry, Map<Kind, WeakMap<object, Checked | string[]>>>();
-const NO_LINES = NO_STRINGS;
 
 function checked(kind: Kind, raw: unknown, middlewares: MiddlewareRegistry, check: Check): Checked {
   const frozen = isDeepFrozen(raw);
@@ -72,7 +71,7 @@ function checked(kind: Kind, raw: unknown, middlewares: MiddlewareRegistry, chec
   if (known) return Array.isArray(known) ? { value: raw, lines: known } : known;
   const value = kind === 'middleware' ? withEmptyOptions(raw) : raw;
   const found = check(value, middlewares);
-  const lines = found.length === 0 ? NO_LINES : found;
+  const lines = found.length === 0 ? NO_STRINGS : found;
   results?.set(raw as object, value === raw ? lines : { value, lines });
   return { value, lines };
 }
@@ -92,7 +91,7 @@ function sectionsOf(middlewares: MiddlewareRegistry, section: string): WeakMap<o
 
 function schemaLines(schema: TSchema, value: unknown, prefix = ''): string[] {
   const validate = compileSchema(schema);
-  return validate(value) ? NO_LINES : formatErrors(validate.errors, prefix);
+  return validate(value) ? NO_STRINGS : formatErrors(validate.errors, prefix);
 }
 
 /**

@@ -24,16 +24,14 @@ export interface StripOptions {
   keepUpgrade?: boolean;
 }
 
-const NO_TOKENS: readonly string[] = NO_STRINGS;
-
 /** Lower-cased tokens of every `Connection` field line. */
 export function connectionTokens(headers: HeaderMap): readonly string[] {
   const raw = headers.connection;
   // Runs on every request and response: the common single-token line needs no list building.
-  if (raw === undefined) return NO_TOKENS;
+  if (raw === undefined) return NO_STRINGS;
   if (typeof raw === 'string' && !raw.includes(',')) {
     const token = raw.trim().toLowerCase();
-    return token === '' ? NO_TOKENS : [token];
+    return token === '' ? NO_STRINGS : [token];
   }
   const lines = Array.isArray(raw) ? raw : raw === undefined ? [] : [String(raw)];
   return lines

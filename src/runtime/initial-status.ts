@@ -9,35 +9,35 @@ const SERVICE_KINDS = ['loadBalancer', 'weighted', 'mirroring', 'failover', 'hig
 // Lower-cased once, not per service: 10,000 statuses then share five strings (issue 8).
 const SERVICE_TYPES = new Map<string, string>(SERVICE_KINDS.map((kind) => [kind, kind.toLowerCase()]));
 
-// Every element starts with no users and no entry points; the compile replaces the list, never adds to it.
-const NONE = NO_STRINGS;
-
 function serviceType(service: object): string {
   const kind = SERVICE_KINDS.find((k) => k in service);
   return kind === undefined ? 'unknown' : SERVICE_TYPES.get(kind)!;
 }
 
-/** Every element starts `enabled`; elements that failed validation start `disabled` with their errors. */
+/**
+ * Every element starts `enabled`; elements that failed validation start `disabled` with their errors. Users and
+ * entry points start as the shared empty list, which the compile replaces, never adds to.
+ */
 export function initialStatus(config: DynamicConfig, errors: ElementError[], registry: MiddlewareRegistry): RuntimeStatus {
   const status: RuntimeStatus = { routers: {}, services: {}, middlewares: {} };
   const http = config.http ?? {};
   const routers = http.routers ?? {};
   for (const name of Object.keys(routers)) {
     const router = routers[name]!;
-    status.routers[name] = { name, provider: providerOf(name), status: 'enabled', config: router, using: NONE, priority: 0 };
+    status.routers[name] = { name, provider: providerOf(name), status: 'enabled', config: router, using: NO_STRINGS, priority: 0 };
   }
   const services = http.services ?? {};
   for (const name of Object.keys(services)) {
     const service = services[name]!;
     const type = serviceType(service);
-    status.services[name] = { name, provider: providerOf(name), status: 'enabled', config: service, type, usedBy: NONE };
+    status.services[name] = { name, provider: providerOf(name), status: 'enabled', config: service, type, usedBy: NO_STRINGS };
   }
   const middlewares = http.middlewares ?? {};
   for (const name of Object.keys(middlewares)) {
     const middleware = middlewares[name]!;
     const key = Object.keys(middleware)[0] ?? '';
     const type = registry.get(key) ? key.toLowerCase() : key.toLowerCase() || 'unknown';
-    status.middlewares[name] = { name, provider: providerOf(name), status: 'enabled', config: middleware, type, usedBy: NONE };
+    status.middlewares[name] = { name, provider: providerOf(name), status: 'enabled', config: middleware, type, usedBy: NO_STRINGS };
   }
   for (const error of errors) addInvalid(status, error);
   return status;
@@ -55,10 +55,10 @@ function addInvalid(status: RuntimeStatus, error: ElementError): void {
     existing.error = [...(existing.error ?? []), error.message];
     return;
   }
-  if (error.kind === 'router') status.routers[name] = { ...base, config: raw as never, using: NONE, priority: 0 };
+  if (error.kind === 'router') status.routers[name] = { ...base, config: raw as never, using: NO_STRINGS, priority: 0 };
   if (error.kind === 'service') {
     const type = serviceType(raw);
-    status.services[name] = { ...base, config: raw as never, type, usedBy: NONE };
+    status.services[name] = { ...base, config: raw as never, type, usedBy: NO_STRINGS };
   }
-  if (error.kind === 'middleware') status.middlewares[name] = { ...base, config: raw, type: (Object.keys(raw)[0] ?? 'unknown').toLowerCase(), usedBy: NONE };
+  if (error.kind === 'middleware') status.middlewares[name] = { ...base, config: raw, type: (Object.keys(raw)[0] ?? 'unknown').toLowerCase(), usedBy: NO_STRINGS };
 }
