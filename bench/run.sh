@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Proxy benchmark: Switchyard (undici and http-proxy-3 forwarders), nginx (1 worker), HAProxy (1 thread),
 # Caddy and two bare Node forwarders, all forwarding to the same backend, measured side by side in one run.
-# Usage: bash bench/run.sh [duration-seconds] [connections] [rounds]
+# Usage: bash bench/run.sh [duration-seconds] [connections] [rounds] [pause-ms]
+# (pause-ms: mean pause of each connection between requests in the fixed-rate latency section, default 20)
 # Installs nginx-light, wrk, haproxy and caddy from Debian when missing (as root). Results are ratios:
 # on a small shared machine absolute numbers mean little, the same round's nginx is the yardstick.
 set -euo pipefail
@@ -9,6 +10,7 @@ cd "$(dirname "$0")/.."
 DURATION=${1:-10}
 CONNECTIONS=${2:-50}
 ROUNDS=${3:-2}
+PAUSE_MS=${4:-20}
 missing=()
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx-light)
 command -v wrk >/dev/null || missing+=(wrk)
@@ -146,6 +148,21 @@ for round in $(seq 1 "$ROUNDS"); do
     awk -v r="$round" -v n="$1" -v a="${rps[$1]}" -v b="${p50[$1]}" -v c="${p99[$1]}" -v ng="${rps[nginx-1-worker]}" -v n2="${rps[nginx-2-workers]}" -v cd="${rps[caddy]}" -v np="${p99[nginx-1-worker]}" -v u="${cpu[$1]}" -v nu="${cpu[nginx-1-worker]}" \
       'BEGIN { printf "| %s | %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.2f | %.1f | %.2f |\n", r, n, a, b, c, a / ng, a / n2, a / cd, c / np, u, nu / u }'
   done
+done
+
+# Latency at a fixed offered load, the same for every proxy and well under each one's capacity: at
+# full load (above) a closed-loop client's latency is connections / requests-per-second on average,
+# so there the p99 ratio mostly restates the throughput ratio; here it is the latency a proxy adds.
+echo
+echo "| proxy | requests/s (offered: $CONNECTIONS connections, mean pause $PAUSE_MS ms) | p50 ms | p99 ms | p99.9 ms | max ms | p99 / nginx p99 | errors |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+nginx_fixed_p99=
+for target in "${TARGETS[@]}"; do
+  set -- $target
+  read -r _ n us p50us p99us p999us maxus errors < <(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s bench/fixed-rate.lua "http://127.0.0.1:$2/" -- "$PAUSE_MS" | grep '^fixed-rate ')
+  [ -n "$nginx_fixed_p99" ] || nginx_fixed_p99=$p99us
+  awk -v t="$1" -v n="$n" -v us="$us" -v a="$p50us" -v b="$p99us" -v c="$p999us" -v m="$maxus" -v np="$nginx_fixed_p99" -v e="$errors" \
+    'BEGIN { printf "| %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %d |\n", t, n / us * 1e6, a / 1000, b / 1000, c / 1000, m / 1000, b / np, e }'
 done
 
 # Added latency of one hop at one connection: p50 through each proxy minus p50 straight to the backend.
