@@ -46,9 +46,27 @@ export function addError(element: Element, message: string, critical: boolean): 
   else if (element.status !== 'disabled') element.status = 'warning';
 }
 
-/** Records that `user` (a router, service or middleware) uses the element, once. */
+// Lists longer than this are checked for repeats with a set, not scanned: 10,000 routers sharing one service or
+// one entry-point middleware made every compile quadratic (issue 8).
+const SCANNED_USERS = 16;
+// Kept beside the lists that grew long, and dropped with their status; only addUser writes to a list.
+const userSets = new WeakMap<object, Set<string>>();
+
+/** Records that `user` (a router, service or middleware) uses the element, once, in first-use order. */
 export function addUser(element: { usedBy: string[] }, user: string): void {
+  const list = element.usedBy;
   // The first user gets a list of one: pushing onto the empty list reserves room for 17 (10,000 services, issue 8).
-  if (element.usedBy.length === 0) element.usedBy = [user];
-  else if (!element.usedBy.includes(user)) element.usedBy.push(user);
+  if (list.length === 0) {
+    element.usedBy = [user];
+    return;
+  }
+  if (list.length < SCANNED_USERS) {
+    if (!list.includes(user)) list.push(user);
+    return;
+  }
+  let seen = userSets.get(element);
+  if (!seen) userSets.set(element, (seen = new Set(list)));
+  if (seen.has(user)) return;
+  seen.add(user);
+  list.push(user);
 }
