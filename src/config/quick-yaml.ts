@@ -24,7 +24,8 @@ export function quickYaml(text: string): unknown {
     return undefined;
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
-  return unusual(value) ? undefined : value;
+  // Without a `*` in the text there is no alias, so no object can appear twice: no set of every node to keep.
+  return unusual(value, text.includes('*')) ? undefined : value;
 }
 
 // An anchor `&a` (not the `&&` of a rule), a tag `!t` where a node starts, an explicit key `? k`, or a
@@ -32,13 +33,15 @@ export function quickYaml(text: string): unknown {
 const SYNTAX_LEFT_TO_YAML = /(?:^|[^&])&(?!&)\S|(?:^|[\s,[{:-])!|(?:^|[\s,[{])\?(?:\s|$)|^\s*(?:---|\.\.\.)/m;
 
 // Only an alias makes one object appear twice in what js-yaml returns; an empty key comes out as "null" or "".
-function unusual(root: object): boolean {
-  const seen = new Set<object>();
+function unusual(root: object, mayAlias: boolean): boolean {
+  const seen = mayAlias ? new Set<object>() : undefined;
   const stack: object[] = [root];
   while (stack.length > 0) {
     const node = stack.pop()!;
-    if (seen.has(node)) return true;
-    seen.add(node);
+    if (seen) {
+      if (seen.has(node)) return true;
+      seen.add(node);
+    }
     if (!Array.isArray(node) && (Object.hasOwn(node, 'null') || Object.hasOwn(node, ''))) return true;
     for (const child of Object.values(node)) if (child !== null && typeof child === 'object') stack.push(child);
   }
