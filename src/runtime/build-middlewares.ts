@@ -14,6 +14,8 @@ export interface MiddlewareBuildDeps {
   registry: MiddlewareRegistry;
   state: StateStore;
   log: Logger;
+  /** One child logger per middleware for the whole compile, not one per router using it (10,000 routers, issue 8). */
+  loggers: Map<string, Logger>;
   /** Set once the service builder exists (services and middlewares refer to each other). */
   service?: (name: string, usedBy: string) => Service;
 }
@@ -52,7 +54,7 @@ function buildOne(deps: MiddlewareBuildDeps, name: string, next: Handler, usedBy
       name,
       provider,
       state: deps.state,
-      log: deps.log.child({ middleware: name }),
+      log: loggerFor(deps, name),
       buildChain: (names, inner) => buildChain(deps, names, provider, inner, usedBy, [...stack, name]),
       service: (ref) => {
         if (!deps.service) throw new Error('services are not available here');
@@ -64,4 +66,10 @@ function buildOne(deps: MiddlewareBuildDeps, name: string, next: Handler, usedBy
     if (!message.startsWith('middleware chain loops')) addError(status, message, true);
     throw new Error(`middleware "${name}": ${message}`);
   }
+}
+
+function loggerFor(deps: MiddlewareBuildDeps, name: string): Logger {
+  let log = deps.loggers.get(name);
+  if (!log) deps.loggers.set(name, (log = deps.log.child({ middleware: name })));
+  return log;
 }

@@ -49,7 +49,7 @@ export interface CompileDeps {
 export function compile(input: CompileInput, deps: CompileDeps): RoutingTable {
   const http = input.config.http ?? {};
   const status: RuntimeStatus = initialStatus(input.config, input.errors, deps.registry);
-  const middlewareDeps: MiddlewareBuildDeps = { configs: http.middlewares ?? {}, statuses: status.middlewares, registry: deps.registry, state: deps.state, log: deps.log };
+  const middlewareDeps: MiddlewareBuildDeps = { configs: http.middlewares ?? {}, statuses: status.middlewares, registry: deps.registry, state: deps.state, log: deps.log, loggers: new Map() };
   const services = createServiceBuilder({
     configs: http.services ?? {},
     statuses: status.services,
