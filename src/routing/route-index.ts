@@ -17,66 +17,143 @@ export interface RouteIndex<T> {
 }
 
 /**
+ * The positions of one host key's routes, apart by the literal path prefix their rule requires: a
+ * request's path is looked up under each length a prefix has, so 10,000 `PathPrefix` routes on one
+ * host cost a few map lookups instead of 10,000 rule evaluations.
+ */
+class PathBuckets {
+  /** Routes whose rule does not restrict the path. */
+  readonly open: number[] = [];
+  readonly byPrefix = new Map<string, number[]>();
+  /** The distinct prefix lengths, ascending. */
+  readonly lengths: number[] = [];
+
+  /** With a few prefixes, each is compared in place: no string is cut from the path per lookup. */
+  few: Array<{ prefix: string; list: number[] }> | undefined;
+
+  add(position: number, paths: readonly string[] | null): void {
+    // Every routing path starts with `/`: a route under it is a candidate for every request, as one without a path.
+    if (paths === null || paths.includes('/')) {
+      push(this.open, position);
+      return;
+    }
+    for (let i = 0; i < paths.length; i++) {
+      const prefix = paths[i]!;
+      const list = this.byPrefix.get(prefix);
+      if (list !== undefined) {
+        push(list, position);
+        continue;
+      }
+      this.byPrefix.set(prefix, [position]);
+      if (!this.lengths.includes(prefix.length)) this.lengths.push(prefix.length);
+    }
+  }
+
+  finish(): void {
+    this.lengths.sort((a, b) => a - b);
+    if (this.byPrefix.size <= FEW_PREFIXES) {
+      this.few = [];
+      this.byPrefix.forEach((list, prefix) => this.few!.push({ prefix, list }));
+    }
+  }
+}
+
+const FEW_PREFIXES = 4;
+
+// Positions arrive in ascending order: a route listed twice under one key (one host named twice, or two of
+// its prefixes equal) is indexed once.
+function push(list: number[], position: number): void {
+  if (list[list.length - 1] !== position) list.push(position);
+}
+
+/**
  * Builds the index: routes ordered by priority (highest first), ties broken by name so the order
- * never depends on input order (Traefik's is undefined there), and bucketed by exact host and by
- * wildcard suffix; host-independent routes are merged in by position at match time, so the
- * result is always the first matching route of the whole ordered list.
+ * never depends on input order (Traefik's is undefined there), and bucketed by exact host, by
+ * wildcard suffix or as host-independent, then within each by required path prefix. A request's
+ * candidates (its host's, its wildcard's and the host-independent ones, under each prefix of its
+ * path, and those with no path restriction) are merged by position at match time, so the result is
+ * always the first matching route of the whole ordered list.
  */
 export function createRouteIndex<T>(routes: Route<T>[]): RouteIndex<T> {
   const ordered = [...routes].sort(
     // Compared, not subtracted: priorities near Go's MaxInt64 lose precision as JS numbers.
     (a, b) => (a.priority !== b.priority ? (a.priority > b.priority ? -1 : 1) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
   );
-  const exact = new Map<string, number[]>();
-  const wildcard = new Map<string, number[]>();
-  const anyHost: number[] = [];
-  // Index loops, no destructuring: at 10,000 routes the iterators and pairs were a megabyte per compile (issue 8).
-  const add = (bucket: Map<string, number[]>, key: string, position: number): void => {
-    const list = bucket.get(key);
-    if (list === undefined) bucket.set(key, [position]);
-    // A rule naming one host twice is indexed once under it.
-    else if (list[list.length - 1] !== position) list.push(position);
+  const exact = new Map<string, PathBuckets>();
+  const wildcard = new Map<string, PathBuckets>();
+  const anyHost = new PathBuckets();
+  const bucketOf = (map: Map<string, PathBuckets>, key: string): PathBuckets => {
+    let bucket = map.get(key);
+    if (bucket === undefined) map.set(key, (bucket = new PathBuckets()));
+    return bucket;
   };
+  // Index loops, no destructuring: at 10,000 routes the iterators and pairs were a megabyte per compile (issue 8).
   for (let position = 0; position < ordered.length; position++) {
-    const hosts = ordered[position]!.rule.hosts;
+    const { hosts, paths } = ordered[position]!.rule;
     if (hosts === null) {
-      anyHost.push(position);
+      anyHost.add(position, paths);
       continue;
     }
     for (let i = 0; i < hosts.length; i++) {
       const host = hosts[i]!;
-      if (host.startsWith('*.')) add(wildcard, host.slice(2), position);
-      else add(exact, host, position);
+      if (host.startsWith('*.')) bucketOf(wildcard, host.slice(2)).add(position, paths);
+      else bucketOf(exact, host).add(position, paths);
     }
   }
+  anyHost.finish();
+  exact.forEach((bucket) => bucket.finish());
+  wildcard.forEach((bucket) => bucket.finish());
+
+  // The candidate lists of one match, and a cursor into each: reused, as a match runs to its end synchronously.
+  const lists: number[][] = [];
+  const cursors: number[] = [];
+  let count = 0;
+  const gather = (bucket: PathBuckets, path: string): void => {
+    if (bucket.open.length > 0) lists[count++] = bucket.open;
+    const { few } = bucket;
+    if (few !== undefined) {
+      for (let i = 0; i < few.length; i++) if (path.startsWith(few[i]!.prefix)) lists[count++] = few[i]!.list;
+      return;
+    }
+    const { lengths } = bucket;
+    for (let i = 0; i < lengths.length && lengths[i]! <= path.length; i++) {
+      const list = bucket.byPrefix.get(path.slice(0, lengths[i]));
+      if (list !== undefined) lists[count++] = list;
+    }
+  };
 
   const match = (req: MatchRequest): Route<T> | undefined => {
     const host = req.host.endsWith('.') ? req.host.slice(0, -1) : req.host;
     const key = wildcardKey(host);
-    const byHost = exact.get(host) ?? NONE;
-    const byWildcard = key === undefined ? NONE : (wildcard.get(key) ?? NONE);
-    // A three-way merge of ascending positions, so candidates come out in evaluation order.
-    let i = 0;
-    let j = 0;
-    let k = 0;
+    count = 0;
+    gather(anyHost, req.path);
+    const byHost = exact.get(host);
+    if (byHost !== undefined) gather(byHost, req.path);
+    const byWildcard = key === undefined ? undefined : wildcard.get(key);
+    if (byWildcard !== undefined) gather(byWildcard, req.path);
+    const n = count;
+    for (let i = 0; i < n; i++) cursors[i] = 0;
+    // A merge of ascending positions, so candidates come out in evaluation order.
     let last = -1;
     for (;;) {
-      const a = i < anyHost.length ? anyHost[i] : Infinity;
-      const b = j < byHost.length ? byHost[j] : Infinity;
-      const c = k < byWildcard.length ? byWildcard[k] : Infinity;
-      const next = Math.min(a, b, c);
-      if (next === Infinity) return undefined;
-      if (next === a) i++;
-      else if (next === b) j++;
-      else k++;
-      // A route listing both an exact host and a wildcard covering it sits in two lists.
+      let next = Infinity;
+      let from = -1;
+      for (let i = 0; i < n; i++) {
+        const list = lists[i]!;
+        const at = cursors[i]!;
+        if (at < list.length && list[at]! < next) {
+          next = list[at]!;
+          from = i;
+        }
+      }
+      if (from < 0) return undefined;
+      cursors[from]!++;
+      // A route under both an exact host and a wildcard, or under two prefixes of the path, sits in two lists.
       if (next === last) continue;
       last = next;
-      const route = ordered[next];
+      const route = ordered[next]!;
       if (route.rule.match(req)) return route;
     }
   };
   return { match, routes: ordered };
 }
-
-const NONE: readonly number[] = [];

@@ -16,6 +16,8 @@ export interface CompiledRule {
   match(req: MatchRequest): boolean;
   /** Exact hosts (canonical) this rule can only match, for indexing; wildcards like '*.example.com' included as-is; null when the rule can match any host. */
   hosts: string[] | null;
+  /** Literal prefixes the routing path must start with one of for the rule to match, for indexing; null when the rule can match any path. */
+  paths: string[] | null;
   /** Evaluates every sub-expression on the request and says how each fared (for the API's route tester). */
   explain(req: MatchRequest): RuleExplanation;
 }
@@ -55,7 +57,9 @@ function compileFresh(rule: string): CompiledRule {
   }
   const hosts = hostOpen(tree) ? null : hostsOf(tree);
   if (hosts) Object.freeze(hosts);
-  return Object.freeze({ rule, match, hosts, explain });
+  const paths = pathsOf(tree);
+  if (paths) Object.freeze(paths);
+  return Object.freeze({ rule, match, hosts, paths, explain });
 }
 
 // One function for every compiled rule, its explainer built on first use (the API's route tester): a
@@ -124,4 +128,19 @@ function hostsOf(node: RuleNode): string[] | null {
   const sets = node.children.map(hostsOf);
   if (node.kind === 'and') return sets.find((hosts) => hosts !== null) ?? null;
   return sets.every((hosts) => hosts !== null) ? [...new Set(sets.flat() as string[])] : null;
+}
+
+/**
+ * The literal prefixes a matching request's path starts with, as hostsOf does for hosts: `Path` and `PathPrefix`
+ * give their argument (an exact path starts with itself), a conjunction any of its parts' prefixes, a
+ * disjunction all of them only when every part has some; a negation or any other matcher says nothing.
+ */
+function pathsOf(node: RuleNode): string[] | null {
+  if (node.kind === 'matcher') {
+    if (node.negated || (node.name !== 'Path' && node.name !== 'PathPrefix')) return null;
+    return [node.args[0].value];
+  }
+  const sets = node.children.map(pathsOf);
+  if (node.kind === 'and') return sets.find((paths) => paths !== null) ?? null;
+  return sets.every((paths) => paths !== null) ? [...new Set(sets.flat() as string[])] : null;
 }

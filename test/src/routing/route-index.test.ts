@@ -189,3 +189,51 @@ t.test('10,000 host routes still pick the right route', async (t) => {
   t.equal(spy.match(request('site-5000.example.com', '/'))?.name, 'site-5000');
   t.ok(evaluated <= 3, `only the candidates for the host are evaluated (${evaluated})`);
 });
+
+t.test('path routes: the longest matching prefix wins by default priority, the catch-all last', async (t) => {
+  const index = createRouteIndex([
+    route('root', 'PathPrefix(`/`)'),
+    route('api', 'PathPrefix(`/api`)'),
+    route('v1', 'PathPrefix(`/api/v1`)'),
+    route('users', 'Path(`/api/v1/users`)'),
+    route('host-api', 'Host(`a.test`) && PathPrefix(`/api`)'),
+  ]);
+  const cases: Array<[string, string, string]> = [
+    ['b.test', '/api/v1/users', 'users'],
+    ['b.test', '/api/v1/users/7', 'v1'],
+    ['b.test', '/api/v2', 'api'],
+    ['b.test', '/apix', 'api'],
+    ['b.test', '/other', 'root'],
+    ['a.test', '/api/v2', 'host-api'],
+    ['a.test', '/api/v1/users', 'host-api'],
+  ];
+  for (const [host, path, name] of cases) t.equal(index.match(request(host, path))?.name, name, `${host}${path}`);
+});
+
+t.test('a route under two prefixes of one path is evaluated once', async (t) => {
+  let evaluated = 0;
+  const both = route('both', 'PathPrefix(`/a`) || PathPrefix(`/a/b`)');
+  const spy = { ...both, rule: { ...both.rule, match: (req: MatchRequest) => (evaluated++, false) } };
+  const index = createRouteIndex([spy]);
+  t.equal(index.match(request('x.test', '/a/b/c')), undefined);
+  t.equal(evaluated, 1);
+});
+
+for (const host of ['api.test', null]) {
+  t.test(`10,000 path routes ${host ? 'on one host' : 'without a host'} evaluate only the candidates for the path`, async (t) => {
+    const routes: Route<string>[] = [];
+    for (let i = 0; i < 10_000; i++) routes.push(route(`svc-${i}`, `${host ? `Host(\`${host}\`) && ` : ''}PathPrefix(\`/svc-${i}/\`)`));
+    routes.push(route('fallback', 'PathPrefix(`/`)', 1));
+    routes.push(route('regexp', 'PathRegexp(`^/svc-9999/special$`)', 100_000));
+    let evaluated = 0;
+    const index = createRouteIndex(routes.map((r) => ({ ...r, rule: { ...r.rule, match: (req: MatchRequest) => (evaluated++, r.rule.match(req)) } })));
+    const hostname = host ?? 'any.test';
+    t.equal(index.match(request(hostname, '/svc-0/x'))?.name, 'svc-0');
+    t.equal(index.match(request(hostname, '/svc-9999/x'))?.name, 'svc-9999');
+    t.equal(index.match(request(hostname, '/svc-9999/special'))?.name, 'regexp');
+    t.equal(index.match(request(hostname, '/svc-10000/x'))?.name, 'fallback');
+    evaluated = 0;
+    t.equal(index.match(request(hostname, '/svc-5000/x'))?.name, 'svc-5000');
+    t.ok(evaluated <= 2, `only the regexp route and the one for the path are evaluated (${evaluated})`);
+  });
+}

@@ -85,3 +85,27 @@ for (const [header, host] of canonical) {
     t.equal(canonicalHost(header), host);
   });
 }
+
+// [case name, rule, paths]: the literal prefixes a matching path must start with, which the route index uses.
+const pathCases: Array<[string, string, string[] | null]> = [
+  ['a PathPrefix gives its prefix', 'PathPrefix(`/api`)', ['/api']],
+  ['a Path gives itself (an exact path starts with itself)', 'Path(`/health`)', ['/health']],
+  ['the prefix is kept as written (paths are case-sensitive)', 'PathPrefix(`/API/`)', ['/API/']],
+  ['a Host and-ed with a PathPrefix gives the prefix', 'Host(`a.test`) && PathPrefix(`/x`)', ['/x']],
+  ['a chain of ands takes the path wherever it is', 'Method(`GET`) && Host(`a.test`) && Path(`/x`)', ['/x']],
+  ['or-ed paths give both', 'PathPrefix(`/a`) || Path(`/b`)', ['/a', '/b']],
+  ['the same path twice is given once', 'PathPrefix(`/a`) || PathPrefix(`/a`)', ['/a']],
+  ['or-ed Host-and-path pairs give both paths', '(Host(`a.test`) && Path(`/a`)) || (Host(`b.test`) && PathPrefix(`/b`))', ['/a', '/b']],
+  ['a PathRegexp restricts nothing', 'PathRegexp(`^/api`)', null],
+  ['a negated Path restricts nothing', '!Path(`/x`)', null],
+  ['a negated PathPrefix beside a PathPrefix gives the other', 'PathPrefix(`/a`) && !PathPrefix(`/a/b`)', ['/a']],
+  ['an or with a pathless branch restricts nothing', 'PathPrefix(`/a`) || Host(`a.test`)', null],
+  ['a rule without a path matcher restricts nothing', 'Host(`a.test`)', null],
+  ['a negated group restricts nothing', '!(PathPrefix(`/a`) || PathPrefix(`/b`))', null],
+];
+
+for (const [name, rule, paths] of pathCases) {
+  t.test(`paths: ${name}`, async (t) => {
+    t.same(compileRule(rule).paths, paths, rule);
+  });
+}

@@ -115,3 +115,18 @@ t.test('the host index of a rule never leaves out a host the rule matches', asyn
     1500,
   );
 });
+
+t.test('the path index of a rule never leaves out a path the rule matches', async (t) => {
+  // The route index also looks rules up by path prefix: a matching path outside `paths` would make a route unreachable.
+  checkProperty(
+    t,
+    'matched paths are indexed',
+    fc.property(tree, fc.array(request, { minLength: 1, maxLength: 6 }), (node, requests) => {
+      const compiled = compileRule(render(node));
+      if (compiled.paths === null) return true;
+      const paths = compiled.paths;
+      return requests.every((req) => !compiled.match(req) || paths.some((p) => req.path.startsWith(p)));
+    }),
+    1500,
+  );
+});
