@@ -67,7 +67,7 @@ t.test('routers sharing one frozen configuration each keep their own next handle
   const config = deepFreeze({ customRequestHeaders: { 'X-Added': 'yes' }, customResponseHeaders: { 'X-Out': 'set' }, frameDeny: true });
   const { log } = capture();
   const handlers = ['a', 'b', 'c'].map((router) =>
-    headersMiddleware.create(config as never, (req, res) => void res.end(`${router}:${String(req.headers["x-added"])}`), context(log)),
+    headersMiddleware.create(config as never, (req, res) => void res.end(`${router}:${String(req.headers['x-added'])}`), context(log)),
   );
   for (const [i, router] of ['a', 'b', 'c'].entries()) {
     const reply = await send(handlers[i]!);
