@@ -3,8 +3,9 @@
 # Usage: bash bench/routing-scale.sh [seconds] [rounds] [connections]
 #   seconds 0 skips wrk (compile CPU and RSS only); BENCH_ROUTERS=10,1000,10000 sets the sizes and
 #   BENCH_RELOADS=k adds k snapshots of the largest table with one router changed each,
-#   BENCH_NODE_FLAGS passes V8 or Node flags to the process (e.g. --trace-gc), and
-#   BENCH_HEAP_PROFILE=N lists the N functions that allocated most during those reloads.
+#   BENCH_NODE_FLAGS passes V8 or Node flags to the process (e.g. --trace-gc),
+#   BENCH_HEAP_PROFILE=N lists the N functions that allocated most during those reloads, and
+#   BENCH_SHAPE=paths puts every router on one host with its own path prefix (default: a host each).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh

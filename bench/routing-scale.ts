@@ -5,6 +5,8 @@
 // requests/s against one router in the middle of the table, as a ratio to 10 routers in the same round.
 // `seconds` 0 skips wrk (compile and memory only). BENCH_HEAP_PROFILE=N prints, after the pushes, the N
 // functions that allocated most during the BENCH_RELOADS reloads (sampled, collected objects included).
+// BENCH_SHAPE=paths puts every router on one host, each with its own path prefix (an API gateway's shape),
+// instead of one host per router (an ingress controller's).
 // Usage: node --expose-gc --import ./bin/ts-hooks.js bench/routing-scale.ts <backend-url> [seconds] [rounds] [connections]
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
@@ -47,13 +49,16 @@ function pushProvider(): Provider & { push(config: DynamicConfig): void } {
   };
 }
 
-/** N routers on distinct hosts and paths, one load-balanced service each, as a cluster's ingresses would give. */
+const SAME_HOST = process.env.BENCH_SHAPE === 'paths';
+const hostOf = (i: number): string => (SAME_HOST ? 'api.bench' : `h${i}.bench`);
+
+/** N routers on distinct hosts and paths (or one host, BENCH_SHAPE=paths), one load-balanced service each. */
 function tableOf(n: number, changed = -1): DynamicConfig {
   const routers: Record<string, unknown> = {};
   const services: Record<string, unknown> = {};
   for (let i = 0; i < n; i++) {
     const path = i === changed ? `/changed${Date.now()}` : `/p${i}`;
-    routers[`r${i}`] = { rule: `Host(\`h${i}.bench\`) && PathPrefix(\`${path}\`)`, service: `s${i}` };
+    routers[`r${i}`] = { rule: `Host(\`${hostOf(i)}\`) && PathPrefix(\`${path}\`)`, service: `s${i}` };
     services[`s${i}`] = { loadBalancer: { servers: [{ url: backend }] } };
   }
   return { http: { routers, services } } as DynamicConfig;
@@ -61,7 +66,7 @@ function tableOf(n: number, changed = -1): DynamicConfig {
 
 async function wrk(port: number, n: number, duration = seconds): Promise<number> {
   const mid = Math.floor(n / 2);
-  const { stdout } = await run('wrk', ['-t1', `-c${connections}`, `-d${duration}s`, '-H', `Host: h${mid}.bench`, `http://127.0.0.1:${port}/p${mid}/x`]);
+  const { stdout } = await run('wrk', ['-t1', `-c${connections}`, `-d${duration}s`, '-H', `Host: ${hostOf(mid)}`, `http://127.0.0.1:${port}/p${mid}/x`]);
   if (/Non-2xx|Socket errors/.test(stdout)) process.stderr.write(`errors at ${n} routers:\n${stdout}\n`);
   return Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1] ?? 0);
 }
@@ -74,7 +79,7 @@ const gateway = await startGateway({ config, baseDir: dir, log: silentLogger, ex
 const port = gateway.port('web');
 const gc = (globalThis as { gc?: () => void }).gc;
 
-console.log(`# node ${process.version}, ${os.cpus().length} cores, wrk -t1 -c${connections} -d${seconds}s, ${rounds} rounds`);
+console.log(`# node ${process.version}, ${os.cpus().length} cores, ${SAME_HOST ? 'all routers on one host' : 'one host per router'}, wrk -t1 -c${connections} -d${seconds}s, ${rounds} rounds`);
 console.log('| round | routers | compile + swap ms | CPU ms (main thread) | allocated MB | RSS MB | requests/s | / 10 routers |');
 console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 

@@ -28,10 +28,12 @@ class PathBuckets {
   /** The distinct prefix lengths, ascending. */
   readonly lengths: number[] = [];
 
-  /** With a few prefixes, each is compared in place: no string is cut from the path per lookup. */
-  few: Array<{ prefix: string; list: number[] }> | undefined;
+  constructor(positions: readonly number[], ordered: ReadonlyArray<Route<unknown>>) {
+    for (let i = 0; i < positions.length; i++) this.add(positions[i]!, ordered[positions[i]!]!.rule.paths);
+    this.lengths.sort((a, b) => a - b);
+  }
 
-  add(position: number, paths: readonly string[] | null): void {
+  private add(position: number, paths: readonly string[] | null): void {
     // Every routing path starts with `/`: a route under it is a candidate for every request, as one without a path.
     if (paths === null || paths.includes('/')) {
       push(this.open, position);
@@ -48,17 +50,18 @@ class PathBuckets {
       if (!this.lengths.includes(prefix.length)) this.lengths.push(prefix.length);
     }
   }
-
-  finish(): void {
-    this.lengths.sort((a, b) => a - b);
-    if (this.byPrefix.size <= FEW_PREFIXES) {
-      this.few = [];
-      this.byPrefix.forEach((list, prefix) => this.few!.push({ prefix, list }));
-    }
-  }
 }
 
-const FEW_PREFIXES = 4;
+/** A host key's routes: their positions as a list, or by path prefix once there are many (see PathBuckets). */
+type Bucket = number[] | PathBuckets;
+
+// Below this many routes under one host key, trying each is as cheap as looking its path up: a host per
+// router (an ingress controller's shape) keeps one small list per host and builds nothing more.
+const PATH_INDEX_FROM = 8;
+
+function finish(positions: number[], ordered: ReadonlyArray<Route<unknown>>): Bucket {
+  return positions.length < PATH_INDEX_FROM ? positions : new PathBuckets(positions, ordered);
+}
 
 // Positions arrive in ascending order: a route listed twice under one key (one host named twice, or two of
 // its prefixes equal) is indexed once.
@@ -69,55 +72,55 @@ function push(list: number[], position: number): void {
 /**
  * Builds the index: routes ordered by priority (highest first), ties broken by name so the order
  * never depends on input order (Traefik's is undefined there), and bucketed by exact host, by
- * wildcard suffix or as host-independent, then within each by required path prefix. A request's
- * candidates (its host's, its wildcard's and the host-independent ones, under each prefix of its
- * path, and those with no path restriction) are merged by position at match time, so the result is
- * always the first matching route of the whole ordered list.
+ * wildcard suffix or as host-independent, then, where a bucket holds many, by required path prefix.
+ * A request's candidates (its host's, its wildcard's and the host-independent ones, under each
+ * prefix of its path, and those with no path restriction) are merged by position at match time, so
+ * the result is always the first matching route of the whole ordered list.
  */
 export function createRouteIndex<T>(routes: Route<T>[]): RouteIndex<T> {
   const ordered = [...routes].sort(
     // Compared, not subtracted: priorities near Go's MaxInt64 lose precision as JS numbers.
     (a, b) => (a.priority !== b.priority ? (a.priority > b.priority ? -1 : 1) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
   );
-  const exact = new Map<string, PathBuckets>();
-  const wildcard = new Map<string, PathBuckets>();
-  const anyHost = new PathBuckets();
-  const bucketOf = (map: Map<string, PathBuckets>, key: string): PathBuckets => {
-    let bucket = map.get(key);
-    if (bucket === undefined) map.set(key, (bucket = new PathBuckets()));
-    return bucket;
-  };
+  const exact = new Map<string, Bucket>();
+  const wildcard = new Map<string, Bucket>();
+  const anyHostPositions: number[] = [];
   // Index loops, no destructuring: at 10,000 routes the iterators and pairs were a megabyte per compile (issue 8).
+  const add = (map: Map<string, Bucket>, key: string, position: number): void => {
+    const list = map.get(key) as number[] | undefined;
+    if (list === undefined) map.set(key, [position]);
+    else push(list, position);
+  };
   for (let position = 0; position < ordered.length; position++) {
-    const { hosts, paths } = ordered[position]!.rule;
+    const hosts = ordered[position]!.rule.hosts;
     if (hosts === null) {
-      anyHost.add(position, paths);
+      anyHostPositions.push(position);
       continue;
     }
     for (let i = 0; i < hosts.length; i++) {
       const host = hosts[i]!;
-      if (host.startsWith('*.')) bucketOf(wildcard, host.slice(2)).add(position, paths);
-      else bucketOf(exact, host).add(position, paths);
+      if (host.startsWith('*.')) add(wildcard, host.slice(2), position);
+      else add(exact, host, position);
     }
   }
-  anyHost.finish();
-  exact.forEach((bucket) => bucket.finish());
-  wildcard.forEach((bucket) => bucket.finish());
+  const anyHost = finish(anyHostPositions, ordered);
+  // Replacing the value of the key being visited is allowed during forEach.
+  exact.forEach((list, host) => exact.set(host, finish(list as number[], ordered)));
+  wildcard.forEach((list, key) => wildcard.set(key, finish(list as number[], ordered)));
 
   // The candidate lists of one match, and a cursor into each: reused, as a match runs to its end synchronously.
   const lists: number[][] = [];
   const cursors: number[] = [];
   let count = 0;
-  const gather = (bucket: PathBuckets, path: string): void => {
-    if (bucket.open.length > 0) lists[count++] = bucket.open;
-    const { few } = bucket;
-    if (few !== undefined) {
-      for (let i = 0; i < few.length; i++) if (path.startsWith(few[i]!.prefix)) lists[count++] = few[i]!.list;
+  const gather = (bucket: Bucket, path: string): void => {
+    if (Array.isArray(bucket)) {
+      if (bucket.length > 0) lists[count++] = bucket;
       return;
     }
-    const { lengths } = bucket;
+    if (bucket.open.length > 0) lists[count++] = bucket.open;
+    const { lengths, byPrefix } = bucket;
     for (let i = 0; i < lengths.length && lengths[i]! <= path.length; i++) {
-      const list = bucket.byPrefix.get(path.slice(0, lengths[i]));
+      const list = byPrefix.get(path.slice(0, lengths[i]));
       if (list !== undefined) lists[count++] = list;
     }
   };
@@ -132,6 +135,15 @@ export function createRouteIndex<T>(routes: Route<T>[]): RouteIndex<T> {
     const byWildcard = key === undefined ? undefined : wildcard.get(key);
     if (byWildcard !== undefined) gather(byWildcard, req.path);
     const n = count;
+    if (n === 1) {
+      // One list of candidates (the usual case: a host's own routes): no merge.
+      const list = lists[0]!;
+      for (let i = 0; i < list.length; i++) {
+        const route = ordered[list[i]!]!;
+        if (route.rule.match(req)) return route;
+      }
+      return undefined;
+    }
     for (let i = 0; i < n; i++) cursors[i] = 0;
     // A merge of ascending positions, so candidates come out in evaluation order.
     let last = -1;

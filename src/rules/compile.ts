@@ -140,7 +140,14 @@ function pathsOf(node: RuleNode): string[] | null {
     if (node.negated || (node.name !== 'Path' && node.name !== 'PathPrefix')) return null;
     return [node.args[0].value];
   }
+  if (node.kind === 'and') {
+    // A loop, not a list of every part's answer: nearly every rule is a conjunction (10,000 rules, issue 8).
+    for (const child of node.children) {
+      const paths = pathsOf(child);
+      if (paths !== null) return paths;
+    }
+    return null;
+  }
   const sets = node.children.map(pathsOf);
-  if (node.kind === 'and') return sets.find((paths) => paths !== null) ?? null;
   return sets.every((paths) => paths !== null) ? [...new Set(sets.flat() as string[])] : null;
 }
