@@ -38,6 +38,8 @@ export interface InformerSet {
   start(): void;
   /** The current objects of the given kind from every informer of that kind. */
   objects(kind: string): KubernetesObject[];
+  /** One object of the given kind by namespace and name, looked up in the informers' caches (no list built). */
+  object(kind: string, namespace: string, name: string): KubernetesObject | undefined;
   connected(): boolean;
   lastError(): string | undefined;
   close(): Promise<void>;
@@ -168,6 +170,14 @@ export function createInformerSet(options: InformerSetOptions): InformerSet {
         for (const object of runner.informer.list()) if (!runner.spec.keep || runner.spec.keep(object)) out.push(object);
       }
       return out;
+    },
+    object(kind, namespace, name) {
+      for (const runner of runners) {
+        if (runner.spec.kind !== kind) continue;
+        const object = runner.informer.get(name, namespace);
+        if (object && (!runner.spec.keep || runner.spec.keep(object))) return object;
+      }
+      return undefined;
     },
     connected: () => runners.every((r) => r.healthy),
     lastError: () => error,

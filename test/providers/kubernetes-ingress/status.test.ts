@@ -45,6 +45,18 @@ t.test('Ingress status and its leader election', async (t) => {
     await eventually('the status restored', () => published(fake, 'web')[0]?.ip === '192.0.2.10');
   });
 
+  await t.test('with several watched namespaces, each Ingress is found in its own namespace', async (t) => {
+    fake.apply(service('team-b', 'api', 8080));
+    fake.apply(endpointSlice('team-b', 'api-1', 'api', 8080, ['10.0.1.1']));
+    fake.apply(ingress('team-b', 'web', { host: 'b.test', service: 'api', port: 'http', className: 'switchyard' }));
+    t.teardown(() => fake.remove('Ingress', 'team-b', 'web'));
+    const r = replica(fake, 'two-namespaces', '192.0.2.20', { scope: { namespaces: ['default', 'team-b'], clusterScope: true } });
+    t.teardown(() => r.stop());
+    const publishedIn = (namespace: string) => ((fake.get('Ingress', namespace, 'web')?.status as Status | undefined)?.loadBalancer?.ingress ?? [])[0]?.ip;
+    await eventually('both statuses published', () => publishedIn('default') === '192.0.2.20' && publishedIn('team-b') === '192.0.2.20');
+    t.pass('an Ingress of the same name in each namespace got its status');
+  });
+
   await t.test('a hostname is published as a hostname', async (t) => {
     const r = run(fake, { ingressEndpoint: { hostname: 'lb.example.com' }, lease: { ...LEASE, identity: 'named' }, statusRetryMs: 200 });
     t.teardown(() => r.stop());
