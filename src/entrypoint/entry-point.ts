@@ -4,7 +4,7 @@ import type { Http2SecureServer, Http2Server } from 'node:http2';
 import type { Duplex } from 'node:stream';
 import { once } from 'node:events';
 import { setContext } from '../http/context.js';
-import { applyForwardedHeaders, isTrusted } from '../proxy/forwarded-headers.js';
+import { applyForwardedHeaders, trustedPeers } from '../proxy/forwarded-headers.js';
 import { notFound, type RoutingTable } from '../routing/table.js';
 import type { Logger } from '../log.js';
 import { prepareRequest, versionError } from './prepare-request.js';
@@ -105,6 +105,7 @@ export function createEntryPoint(options: EntryPointOptions): EntryPoint {
   };
   let inflight = 0;
   let draining = false;
+  const trusted = trustedPeers(options.trustedIPs, options.insecureForwardedHeaders);
 
   const dispatch = (req: IncomingMessage, res: ServerResponse, upgrade?: { socket: Duplex; head: Buffer }, handshake?: BuiltTlsOptions): void => {
     const badVersion = versionError(req);
@@ -123,7 +124,7 @@ export function createEntryPoint(options: EntryPointOptions): EntryPoint {
     if (upgrade) ctx.upgrade = upgrade;
     setContext(req, ctx);
     options.observer?.onRequest(req, res, ctx);
-    applyForwardedHeaders(req, ctx, { trusted: isTrusted(ctx.remoteAddr, options.trustedIPs, options.insecureForwardedHeaders) });
+    applyForwardedHeaders(req, ctx, { trusted: trusted(ctx.remoteAddr) });
     removeConnectionListed(req.headers, keepConnectionListed);
     const lease = options.current();
     const route = lease?.table.match(name, ctx.tls, {

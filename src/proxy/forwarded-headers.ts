@@ -53,14 +53,25 @@ function blockListFor(trustedIPs: string[]): BlockList {
   return list;
 }
 
+/**
+ * The check an entry point makes of each peer: whether forwarding headers from it may be kept (`insecure`,
+ * or the peer is in `trustedIPs`). Built once per entry point: joining the list into a cache key on every
+ * request cost 1.3 µs with 22 entries and 22 µs with 500 (issue 8).
+ */
+export function trustedPeers(trustedIPs: string[], insecure: boolean): (ip: string) => boolean {
+  if (insecure) return () => true;
+  if (trustedIPs.length === 0) return () => false;
+  const list = blockListFor(trustedIPs);
+  return (ip) => {
+    const peer = unmapIPv4(ip);
+    const family = isIP(peer);
+    return family !== 0 && list.check(peer, family === 6 ? 'ipv6' : 'ipv4');
+  };
+}
+
 /** True when forwarding headers from this peer may be kept (`insecure`, or the peer is in `trustedIPs`). */
 export function isTrusted(ip: string, trustedIPs: string[], insecure: boolean): boolean {
-  if (insecure) return true;
-  if (trustedIPs.length === 0) return false;
-  const peer = unmapIPv4(ip);
-  const family = isIP(peer);
-  if (family === 0) return false;
-  return blockListFor(trustedIPs).check(peer, family === 6 ? 'ipv6' : 'ipv4');
+  return trustedPeers(trustedIPs, insecure)(ip);
 }
 
 /** Removes every managed forwarding header and its underscore aliases, in place. */
