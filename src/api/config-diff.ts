@@ -24,7 +24,7 @@ export function diffStatus(previous: RuntimeStatus | undefined, next: RuntimeSta
     const after = next[kind] as Record<string, object>;
     for (const name of Object.keys(after).sort()) {
       if (!Object.hasOwn(before, name)) diff.added[kind].push(name);
-      else if (fingerprint(before[name]) !== fingerprint(after[name])) diff.changed[kind].push(name);
+      else if (!sameFields(before[name]!, after[name]!) && fingerprint(before[name]!) !== fingerprint(after[name]!)) diff.changed[kind].push(name);
     }
     for (const name of Object.keys(before).sort()) if (!Object.hasOwn(after, name)) diff.removed[kind].push(name);
   }
@@ -33,6 +33,28 @@ export function diffStatus(previous: RuntimeStatus | undefined, next: RuntimeSta
 
 function empty(): ElementNames {
   return { routers: [], services: [], middlewares: [] };
+}
+
+/**
+ * The cheap answer for an element a reload left alone: the same fields holding the same values, lists
+ * compared item by item (the watcher hands unchanged configurations over as the same frozen objects).
+ * False only means the canonical texts must be compared.
+ */
+function sameFields(a: object, b: object): boolean {
+  const x = a as Record<string, unknown>;
+  const y = b as Record<string, unknown>;
+  let fields = 0;
+  for (const key in x) {
+    if (key === 'serverStatus') continue;
+    fields++;
+    const u = x[key];
+    const v = y[key];
+    if (u === v) continue;
+    if (!Array.isArray(u) || !Array.isArray(v) || u.length !== v.length) return false;
+    for (let i = 0; i < u.length; i++) if (u[i] !== v[i]) return false;
+  }
+  for (const key in y) if (key !== 'serverStatus') fields--;
+  return fields === 0;
 }
 
 /**

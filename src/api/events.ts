@@ -25,6 +25,8 @@ const HEARTBEAT_MS = 15_000;
 export function createEventStreams(view: GatewayView, heartbeatMs = HEARTBEAT_MS): EventStreams {
   const clients = new Set<ServerResponse>();
   const onApplied = (event: AppliedEvent) => {
+    // The diff walks every element of both tables: nobody listening, nothing to compute (10,000 routers, issue 8).
+    if (clients.size === 0) return;
     const message: AppliedMessage = { version: event.version, at: new Date().toISOString(), ...diffStatus(event.previous?.status, event.table.status) };
     const text = `id: ${event.version}\ndata: ${JSON.stringify(message)}\n\n`;
     for (const res of clients) res.write(text);

@@ -43,3 +43,24 @@ t.test('a diff of two statuses names what was added, removed and changed', async
     t.same([diff.added.services, diff.changed.middlewares], [[], []], `${name}: other kinds untouched`);
   }
 });
+
+t.test('elements a reload left alone (same frozen configuration objects) compare without their canonical text', async (t) => {
+  const config = Object.freeze({ rule: 'Host(`a`)', service: 's' });
+  const shared = (extra: object = {}) => ({ ...router('a@file', 'Host(`a`)'), config, ...extra });
+  const cases: Array<[string, object, object, string[]]> = [
+    ['new status objects and lists with the same items', shared(), shared({ using: ['web'] }), []],
+    ['a list with another item', shared(), shared({ using: ['websecure'] }), ['a@file']],
+    ['a list that grew', shared(), shared({ using: ['web', 'websecure'] }), ['a@file']],
+    ['an error that appeared', shared(), shared({ error: ['broken'], status: 'warning' }), ['a@file']],
+    ['an error that went away', shared({ error: ['broken'], status: 'warning' }), shared(), ['a@file']],
+    ['another priority', shared(), shared({ priority: 5 }), ['a@file']],
+  ];
+  for (const [name, before, after, changed] of cases) {
+    const diff = diffStatus(status([before as never]), status([after as never]));
+    t.same(diff.changed.routers, changed, name);
+  }
+  const service = (serverStatus: Record<string, 'UP' | 'DOWN'>) => ({ name: 's@file', provider: 'file', status: 'enabled' as const, config: Object.freeze({}), type: 'loadbalancer', usedBy: ['a@file'], serverStatus });
+  const before: RuntimeStatus = { routers: {}, services: { 's@file': service({ 'http://a': 'UP' }) }, middlewares: {} };
+  const after: RuntimeStatus = { routers: {}, services: { 's@file': { ...service({ 'http://a': 'DOWN' }), config: before.services['s@file']!.config } }, middlewares: {} };
+  t.same(diffStatus(before, after).changed.services, [], 'server health alone is no change');
+});
