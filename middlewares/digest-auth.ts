@@ -1,5 +1,5 @@
 import { getContext } from '../src/http/context.js';
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { IncomingMessage } from 'node:http';
 import { defineMiddleware } from '../src/middleware/definition.js';
 import { configHash } from '../src/runtime/state-store.js';
@@ -7,23 +7,30 @@ import { authOptionProperties, DEFAULT_REALM } from './auth/auth-options.js';
 import { digestMatches, NonceAuthority, parseDigest } from './auth/digest.js';
 import { quote, respondText } from './auth/respond.js';
 import { loadUserLines } from './auth/users.js';
+import { oncePerCompile } from '../src/middleware/once-per-compile.js';
 
 type Outcome = { user: string } | { stale: true } | undefined;
+
+const schema = Type.Object(authOptionProperties('name:realm:HA1'), { additionalProperties: false });
+
+// The users (and their file) are read once per compile, not once per router using the middleware.
+const prepareDigest = oncePerCompile((config: Static<typeof schema>) => {
+  const users = new Map<string, string>();
+  for (const { fields, source } of loadUserLines(config.users, config.usersFile, 3, 'name:realm:HA1')) {
+    const [name, realm, ha1] = fields as [string, string, string];
+    if (!/^[0-9a-fA-F]{32}$/.test(ha1)) throw new Error(`${source}: the hash of user "${name}" is not an MD5 hex digest of "name:realm:password"`);
+    users.set(`${name}:${realm}`, ha1.toLowerCase());
+  }
+  if (users.size === 0) throw new Error('no users: set users or usersFile');
+  return { users, realm: config.realm || DEFAULT_REALM, fingerprint: configHash({ config, users: [...users] }) };
+});
 
 /** `digestAuth`: HTTP Digest authentication (RFC 7616, MD5, qop=auth) against `name:realm:HA1` users. */
 export const digestAuthMiddleware = defineMiddleware({
   type: 'digestAuth',
-  schema: Type.Object(authOptionProperties('name:realm:HA1'), { additionalProperties: false }),
+  schema,
   create(config, next, ctx) {
-    const users = new Map<string, string>();
-    for (const { fields, source } of loadUserLines(config.users, config.usersFile, 3, 'name:realm:HA1')) {
-      const [name, realm, ha1] = fields as [string, string, string];
-      if (!/^[0-9a-fA-F]{32}$/.test(ha1)) throw new Error(`${source}: the hash of user "${name}" is not an MD5 hex digest of "name:realm:password"`);
-      users.set(`${name}:${realm}`, ha1.toLowerCase());
-    }
-    if (users.size === 0) throw new Error('no users: set users or usersFile');
-    const realm = config.realm || DEFAULT_REALM;
-    const fingerprint = configHash({ config, users: [...users] });
+    const { users, realm, fingerprint } = prepareDigest(config);
     // Kept across reloads so nonces handed out before an unrelated change stay good.
     const nonces = ctx.state.get(`digestAuth:${ctx.name}:${fingerprint}`, () => new NonceAuthority());
     const headerField = config.headerField?.toLowerCase();

@@ -1,8 +1,9 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { STATUS_CODES } from 'node:http';
 import { BlockList, isIP } from 'node:net';
 import { defineMiddleware, type MiddlewareDefinition } from '../src/middleware/definition.js';
 import { IpStrategySchema, createIpStrategy } from '../src/middleware/ip-strategy.js';
+import { oncePerCompile } from '../src/middleware/once-per-compile.js';
 
 const schema = Type.Object(
   {
@@ -37,16 +38,20 @@ function allowed(list: BlockList, ip: string): boolean {
   return family !== 0 && list.check(plain, family === 6 ? 'ipv6' : 'ipv4');
 }
 
+// An entry point's allow list is created once per router on it: its ranges are parsed once per compile.
+const prepare = oncePerCompile((config: Static<typeof schema>) => {
+  const list = parseSourceRange(config.sourceRange);
+  const status = config.rejectStatusCode || 403;
+  if (status < 200 || status > 599 || !STATUS_CODES[status]) throw new Error(`rejectStatusCode: invalid HTTP status code ${status}`);
+  return { list, status, body: STATUS_CODES[status]!, clientIp: createIpStrategy(config.ipStrategy) };
+});
+
 function createAllowList(type: string): MiddlewareDefinition<typeof schema> {
   return defineMiddleware({
     type,
     schema,
     create(config, next) {
-      const list = parseSourceRange(config.sourceRange);
-      const status = config.rejectStatusCode || 403;
-      if (status < 200 || status > 599 || !STATUS_CODES[status]) throw new Error(`rejectStatusCode: invalid HTTP status code ${status}`);
-      const clientIp = createIpStrategy(config.ipStrategy);
-      const body = STATUS_CODES[status]!;
+      const { list, status, body, clientIp } = prepare(config);
       return (req, res) => {
         if (allowed(list, clientIp(req))) return next(req, res);
         res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });

@@ -5,6 +5,7 @@ import { applyRequestHeaders, applyResponseHeaders, checkHeaderMap, compileHeade
 import { editResponseHead, onResponseHead } from './on-head.js';
 import { HeadersSchema, type HeadersConfig } from './schema.js';
 import type { Logger } from '../../src/log.js';
+import { oncePerCompile } from '../../src/middleware/once-per-compile.js';
 import { createSecurity } from './security.js';
 
 const DEPRECATED = ['featurePolicy', 'sslRedirect', 'sslTemporaryRedirect', 'sslHost', 'sslForceHost'] as const;
@@ -20,11 +21,9 @@ interface Prepared {
   changesResponses: boolean;
 }
 
-// An entry point's headers middleware is built once per router on it: 10,000 routers share one frozen
-// configuration, so it is compiled (and its deprecations logged) once, not 10,000 times per reload (issue 8).
-const prepared = new WeakMap<object, Prepared>();
-
-function prepare(config: HeadersConfig, ctx: { name: string; log: Logger }): Prepared {
+// An entry point's headers middleware is built once per router on it: 10,000 routers share one
+// configuration, so it is compiled (and its deprecations logged) once per compile, not once per router.
+const prepare = oncePerCompile((config: HeadersConfig, ctx: { name: string; log: Logger }): Prepared => {
   // Traefik refuses a headers middleware that sets nothing.
   if (Object.keys(config).length === 0) throw new Error('no header option is set');
   checkHeaderMap('customRequestHeaders', config.customRequestHeaders);
@@ -48,20 +47,14 @@ function prepare(config: HeadersConfig, ctx: { name: string; log: Logger }): Pre
     onlyCustom: !security.setsHeaders && !cors.enabled,
     changesResponses: security.setsHeaders || cors.enabled || responseHeaders.length > 0,
   };
-}
+});
 
 /** `headers`: custom request and response headers, CORS (with preflight answers) and security headers. */
 export const headersMiddleware = defineMiddleware({
   type: 'headers',
   schema: HeadersSchema,
   create(config, next, ctx) {
-    let ready = prepared.get(config);
-    if (!ready) {
-      ready = prepare(config, ctx);
-      // Only a configuration nobody can change afterwards (the watcher's frozen copy) is remembered.
-      if (Object.isFrozen(config)) prepared.set(config, ready);
-    }
-    const { cors, security, requestHeaders, responseHeaders, responseByKey, onlyCustom, changesResponses } = ready;
+    const { cors, security, requestHeaders, responseHeaders, responseByKey, onlyCustom, changesResponses } = prepare(config, ctx);
     return (req, res) => {
       if (!security.hostAllowed(req)) return sendPlain(req, res, 400, 'Bad Host');
       const preflight = cors.isPreflight(req);
