@@ -1,6 +1,8 @@
 import type { AppliedConfiguration, ConfigWatcher } from '../provider/watcher.js';
 import type { ProviderState } from '../provider/provider.js';
 import type { Logger } from '../log.js';
+import type { DynamicConfig } from '../config/dynamic-schema.js';
+import { deepFreeze, frozenCopy } from '../provider/deep-freeze.js';
 
 /** A watcher fed by the control process: the worker gets merged, validated configurations and only applies them. */
 export interface SnapshotWatcher {
@@ -19,6 +21,7 @@ export function createSnapshotWatcher(log: Logger, onApplied: (version: number) 
   let stopped = false;
   let applied = 0;
   let lastAt: string | undefined;
+  let lastConfig: DynamicConfig | undefined;
 
   const drain = async (): Promise<void> => {
     while (pending && apply && started && !stopped) {
@@ -27,7 +30,12 @@ export function createSnapshotWatcher(log: Logger, onApplied: (version: number) 
       // An older version arriving late (a re-sent snapshot) must not replace a newer table.
       if (next.version <= applied) continue;
       try {
-        await apply(next);
+        // The control process's configuration arrives as a structured clone: new, unfrozen objects. Copied
+        // frozen against the last one applied, unchanged elements become the same objects again, so the
+        // compile reuses their services as a single process does (issue 8) instead of rebuilding them all.
+        const config = frozenCopy(next.config, lastConfig);
+        await apply(deepFreeze({ ...next, config }));
+        lastConfig = config;
         applied = next.version;
         lastAt = new Date().toISOString();
         onApplied(next.version);

@@ -47,3 +47,27 @@ t.test('a configuration that fails to apply is not acknowledged and the next one
   await new Promise((r) => setTimeout(r, 10));
   t.same(acks, [2]);
 });
+
+t.test('structured clones are applied frozen, unchanged elements as the objects applied before', async (t) => {
+  // What the control process sends: every configuration a fresh structured clone, as IPC delivers it.
+  const config = (path: string) => ({
+    http: {
+      routers: { 'a@file': { rule: `Path(\`${path}\`)`, service: 's@file' }, 'b@file': { rule: 'Path(`/b`)', service: 's@file' } },
+      services: { 's@file': { loadBalancer: { servers: [{ url: 'http://127.0.0.1:1' }] } } },
+    },
+  });
+  const seen: AppliedConfiguration[] = [];
+  const snapshots = createSnapshotWatcher(silentLogger, () => undefined);
+  const watcher = snapshots.create(async (a) => void seen.push(a));
+  watcher.start();
+  snapshots.push(structuredClone({ version: 1, config: config('/a'), errors: [], providers: ['file'] }));
+  await new Promise((r) => setImmediate(r));
+  snapshots.push(structuredClone({ version: 2, config: config('/changed'), errors: [], providers: ['file'] }));
+  await watcher.stop();
+  const [first, second] = seen as [AppliedConfiguration, AppliedConfiguration];
+  t.ok(Object.isFrozen(second.config.http!.services!['s@file']!.loadBalancer), 'frozen all the way down');
+  t.equal(second.config.http!.services!['s@file'], first.config.http!.services!['s@file'], 'the unchanged service is the object applied before');
+  t.equal(second.config.http!.routers!['b@file'], first.config.http!.routers!['b@file'], 'so is the unchanged router');
+  t.not(second.config.http!.routers!['a@file'], first.config.http!.routers!['a@file'], 'the changed router is new');
+  t.equal(second.config.http!.routers!['a@file']!.rule, 'Path(`/changed`)');
+});
