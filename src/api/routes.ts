@@ -3,7 +3,7 @@ import type { GatewayView } from '../gateway-view.js';
 import { representEntryPoints } from './entry-points.js';
 import { filterCertificates, filterMiddlewares, filterRouters, filterServices, type ListQuery } from './filters.js';
 import { BadRequest, paginate } from './pagination.js';
-import { middlewares, overview, rawData, routers, services, versionInfo } from './views.js';
+import { elementNamed, middlewares, overview, rawData, routers, services, versionInfo } from './views.js';
 import type { EventStreams } from './events.js';
 import { describeOn, describeRequest, type RawQuery } from './explain-request.js';
 import { explainOn, routedEntryPoints } from './explain.js';
@@ -34,14 +34,15 @@ export function registerApiRoutes(app: FastifyInstance, prefix: string, deps: Ap
         }
       },
     });
-  const list = <T extends Named>(url: string, kind: string, all: (query: ListQuery) => T[]) => {
+  // `one` answers a single element without building the whole list, where the list is long.
+  const list = <T extends Named>(url: string, kind: string, all: (query: ListQuery) => T[], one?: (name: string) => Named | undefined) => {
     get(url, (req, reply) => {
       const page = paginate(all(req.query as ListQuery), req.query as ListQuery);
       return reply.header('X-Next-Page', String(page.nextPage)).send(page.items);
     });
     get(`${url}/:name`, (req, reply) => {
       const name = (req.params as { name: string }).name;
-      const found = all({}).find((item) => item.name === name);
+      const found = one ? one(name) : all({}).find((item) => item.name === name);
       return found ? reply.send(found) : reply.code(404).send({ message: `${kind} not found: ${name}` });
     });
   };
@@ -49,9 +50,9 @@ export function registerApiRoutes(app: FastifyInstance, prefix: string, deps: Ap
   get('/rawdata', () => rawData(view));
   get('/overview', () => overview(view));
   list('/entrypoints', 'entry point', (q) => searchByName(representEntryPoints(view.config), q));
-  list('/http/routers', 'router', (q) => filterRouters(routers(view), q));
-  list('/http/services', 'service', (q) => filterServices(services(view), q));
-  list('/http/middlewares', 'middleware', (q) => filterMiddlewares(middlewares(view), q));
+  list('/http/routers', 'router', (q) => filterRouters(routers(view), q), (name) => elementNamed(view, 'routers', name));
+  list('/http/services', 'service', (q) => filterServices(services(view), q), (name) => elementNamed(view, 'services', name));
+  list('/http/middlewares', 'middleware', (q) => filterMiddlewares(middlewares(view), q), (name) => elementNamed(view, 'middlewares', name));
   // TCP and UDP routing do not exist yet: their lists are empty, so tools reading them keep working.
   for (const [url, kind] of [
     ['/tcp/routers', 'router'],

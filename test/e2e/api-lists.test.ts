@@ -123,6 +123,14 @@ t.test('single elements have Traefik representations', async (t) => {
   t.notOk('serverStatus' in svcB.body, 'no serverStatus without health checking');
 });
 
+t.test('a single element is the same as its entry in the list', async (t) => {
+  for (const kind of ['routers', 'services', 'middlewares']) {
+    const list = (await getJson(gw, `/api/http/${kind}?per_page=100`)).body as Array<{ name: string }>;
+    t.ok(list.length > 0, `${kind} listed`);
+    for (const item of list) t.same((await getJson(gw, `/api/http/${kind}/${encodeURIComponent(item.name)}`)).body, item, `${kind}: ${item.name}`);
+  }
+});
+
 t.test('server status is live from the table in service', async (t) => {
   const deadline = Date.now() + 5000;
   let status: Record<string, string> = {};
@@ -150,6 +158,10 @@ t.test('unknown names answer 404 with a message', async (t) => {
     ['a UDP service', '/api/udp/services/a@file', 'service not found: a@file'],
     ['a certificate', '/api/certificates/abc', 'certificate not found: abc'],
     ['a name with an encoded slash', '/api/http/routers/foo%2Fbar@file', 'router not found: foo/bar@file'],
+    // Looked up by name in the status maps: names of Object.prototype's members are not elements.
+    ['a router named like an object member', '/api/http/routers/constructor', 'router not found: constructor'],
+    ['a service named __proto__', '/api/http/services/__proto__', 'service not found: __proto__'],
+    ['a middleware named toString', '/api/http/middlewares/toString', 'middleware not found: toString'],
   ];
   for (const [name, path, message] of cases) {
     const answer = await getJson(gw, path);
