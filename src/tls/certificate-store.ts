@@ -27,11 +27,30 @@ export class CertificateStore {
   private readonly exact = new Map<string, CertificateEntry>();
   private readonly wildcard = new Map<string, CertificateEntry>();
   private readonly all: CertificateEntry[] = [];
+  /** Entries by their content, so the next store built from the same certificates hands out the same objects. */
+  private readonly byContent = new Map<string, CertificateEntry>();
+  /** The entries of the store this one replaces (only its map, so no chain of older stores stays alive). */
+  private readonly reusable: ReadonlyMap<string, CertificateEntry> | undefined;
+
+  /**
+   * `previous`: the store this one replaces. A certificate added again with the same names, PEMs and source is
+   * its entry object, so what is kept per entry (TLS contexts, API descriptions) survives a rebuild: every
+   * configuration swap rebuilds the store, and with thousands of certificates each one cost a new context.
+   */
+  constructor(previous?: CertificateStore) {
+    this.reusable = previous?.byContent;
+  }
 
   /** Adds a certificate under `names` (its SANs when empty); the first one added for a name wins. */
   addCertificate(names: string[], cert: string, key: string, source: string): CertificateEntry {
-    const served = (names.length ? names : certificateNames(cert)).map((n) => n.toLowerCase().replace(/\.$/, ''));
-    const entry: CertificateEntry = { names: served, cert, key, source };
+    const content = `${source}\n${names.join(',')}\n${cert}\n${key}`;
+    let entry = this.byContent.get(content) ?? this.reusable?.get(content);
+    if (!entry) {
+      const served = (names.length ? names : certificateNames(cert)).map((n) => n.toLowerCase().replace(/\.$/, ''));
+      entry = { names: served, cert, key, source };
+    }
+    this.byContent.set(content, entry);
+    const served = entry.names;
     this.all.push(entry);
     for (const name of served) {
       const index = name.startsWith('*.') ? this.wildcard : this.exact;

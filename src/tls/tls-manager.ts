@@ -31,7 +31,10 @@ export class TlsManager {
   private defaultEntry: CertificateEntry | undefined;
   private readonly sources = new Map<CertificateSource, () => void>();
   private readonly challenges = new Set<AlpnChallengeHandler>();
-  private contexts = new WeakMap<CertificateEntry, Map<string, SecureContext>>();
+  // Keyed by entry (kept across rebuilds while the certificate is unchanged) and by the options' content key.
+  private readonly contexts = new WeakMap<CertificateEntry, Map<string, SecureContext>>();
+  /** Certificate and key pairs already checked, by their PEM text (see loadCertificates). */
+  private validated: ReadonlyMap<string, string[]> = new Map();
   private watch: FileWatch | undefined;
 
   private readonly ctx: PlanContext & { log: Logger };
@@ -144,9 +147,11 @@ export class TlsManager {
   }
 
   private rebuild(): void {
-    const loaded = loadCertificates(this.tlsConfig, this.ctx.baseDir);
+    const loaded = loadCertificates(this.tlsConfig, this.ctx.baseDir, this.validated);
+    this.validated = loaded.validated;
     for (const error of loaded.errors) this.ctx.log.error({ certificate: error.certificate }, error.message);
-    const store = new CertificateStore();
+    // Unchanged certificates keep their entries, and with them their secure contexts and descriptions.
+    const store = new CertificateStore(this.store);
     for (const c of loaded.certificates) store.addCertificate(c.names, c.cert, c.key, c.source);
     for (const source of this.sources.keys()) {
       for (const c of source.certificates()) {
@@ -159,7 +164,6 @@ export class TlsManager {
     }
     this.store = store;
     this.defaultEntry = loaded.defaultCertificate ?? this.resolverDefault(store) ?? (this.generated && { names: [], ...this.generated, source: 'generated' });
-    this.contexts = new WeakMap();
     const files = loaded.files.join('\n');
     if (files !== this.watch?.key) {
       void this.watch?.close();

@@ -32,3 +32,16 @@ t.test('names default to the certificate SANs, and the first certificate for a n
   t.equal(store.lookup('a.example.com'), first);
   t.equal(store.entries().length, 2);
 });
+
+t.test('a store built from the one it replaces keeps the entries of unchanged certificates', async (t) => {
+  const first = new CertificateStore();
+  const kept = first.addCertificate([], exact.cert, exact.key, 'file');
+  const renamed = first.addCertificate(['a.example.com'], wildcard.cert, wildcard.key, 'acme');
+  const next = new CertificateStore(first);
+  t.equal(next.addCertificate([], exact.cert, exact.key, 'file'), kept, 'same names, PEMs and source: the same entry');
+  t.not(next.addCertificate(['c.example.com'], wildcard.cert, wildcard.key, 'acme'), renamed, 'other names: a new entry');
+  t.not(next.addCertificate([], exact.cert, exact.key, 'acme'), kept, 'another source: a new entry');
+  t.equal(next.lookup('a.example.com'), kept);
+  const third = new CertificateStore(next);
+  t.equal(third.addCertificate([], exact.cert, exact.key, 'file'), kept, 'still the same two rebuilds later');
+});

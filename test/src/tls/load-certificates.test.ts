@@ -22,3 +22,15 @@ t.test('unreadable certificates are skipped and reported with where they are con
     t.match(loaded.errors[0]?.message, c.message, `${c.name}: says what is wrong`);
   }
 });
+
+t.test('a pair checked before is not parsed again, and only pairs still configured are remembered', async (t) => {
+  const first = loadCertificates({ certificates: [{ certFile: good.certFile, keyFile: good.keyFile }, { certFile: other.certFile, keyFile: other.keyFile }] }, os.tmpdir());
+  t.equal(first.validated.size, 2);
+  // A remembered check answers for the pair: shown here by names the certificate does not carry.
+  const remembered = new Map([...first.validated].map(([pem]) => [pem, ['remembered.test']]));
+  const second = loadCertificates({ certificates: [{ certFile: good.certFile, keyFile: good.keyFile }] }, os.tmpdir(), remembered);
+  t.same(second.certificates[0]?.names, ['remembered.test'], 'the remembered check was used');
+  t.equal(second.validated.size, 1, 'the pair no longer configured is forgotten');
+  const mismatched = loadCertificates({ certificates: [{ certFile: good.certFile, keyFile: other.keyFile }] }, os.tmpdir(), first.validated);
+  t.equal(mismatched.errors.length, 1, 'a pair never checked together is still checked');
+});
