@@ -121,7 +121,8 @@ export function createAcme(options: AcmeOptions): Acme {
           continue;
         }
         const usable = domains.filter((d) => rc.dnsChallenge || ![d.main, ...d.sans].some(isWildcard));
-        for (const d of domains.filter((x) => !usable.includes(x))) log.error({ resolver: name, domain: d.main }, 'wildcard certificates need a dnsChallenge; not ordered');
+        const usableSet = new Set(usable);
+        for (const d of domains.filter((x) => !usableSet.has(x))) log.error({ resolver: name, domain: d.main }, 'wildcard certificates need a dnsChallenge; not ordered');
         resolver.want(usable);
       }
       for (const r of resolvers) if (!wanted.has(r.resolver.name)) r.resolver.want([]);

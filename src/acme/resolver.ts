@@ -69,7 +69,25 @@ export function createAcmeResolver(config: AcmeResolverConfig, deps: ResolverDep
 
   const changed = () => listeners.forEach((l) => l());
   const due = (h: Held) => now() >= renewalTime(h.facts.notBefore, h.facts.notAfter, config.certificatesDuration);
-  const coveredBy = (d: WantedDomain) => [...held.values()].find((h) => [d.main, ...d.sans].every((n) => covers(h.facts.dnsNames, n)));
+  // The held certificates naming a DNS name (exact or `*.` wildcard), built once per `want`: scanning every held
+  // certificate for every wanted domain not held under its own key cost seconds per reload at 10,000 (issue 8).
+  const heldByName = (): Map<string, Held[]> => {
+    const index = new Map<string, Held[]>();
+    for (const h of held.values()) {
+      for (const name of h.facts.dnsNames) {
+        const list = index.get(name);
+        if (list) list.push(h);
+        else index.set(name, [h]);
+      }
+    }
+    return index;
+  };
+  const coveredBy = (d: WantedDomain, index: Map<string, Held[]>): Held | undefined => {
+    // A certificate covering every name covers the main one: only those naming it, or its wildcard, are candidates.
+    const dot = d.main.indexOf('.');
+    const candidates = [...(index.get(d.main) ?? []), ...(dot > 0 && !d.main.startsWith('*.') ? (index.get(`*${d.main.slice(dot)}`) ?? []) : [])];
+    return candidates.find((h) => [d.main, ...d.sans].every((n) => covers(h.facts.dnsNames, n)));
+  };
 
   const schedule = (key: string, at: number, domain: WantedDomain) => {
     clearTimeout(timers.get(key));
@@ -163,10 +181,13 @@ export function createAcmeResolver(config: AcmeResolverConfig, deps: ResolverDep
     },
     want(domains) {
       wanted = new Map(domains.map((d) => [keyOf(d), d]));
+      let index: Map<string, Held[]> | undefined;
       for (const [key, domain] of wanted) {
-        const h = held.get(key) ?? coveredBy(domain);
-        // A failing domain waits for its backoff timer instead of re-ordering on every reload (#5413).
-        if ((h && !due(h)) || failures.has(key)) continue;
+        // A failing domain waits for its backoff timer instead of re-ordering on every reload (#5413); one being
+        // ordered needs nothing more.
+        if (failures.has(key) || inFlight.has(key)) continue;
+        const h = held.get(key) ?? coveredBy(domain, (index ??= heldByName()));
+        if (h && !due(h)) continue;
         ensure(domain);
       }
     },
