@@ -52,13 +52,19 @@ export function mergeInstanceConfigs(instances: InstanceConfig[]): { http: NonNu
   return { http: http as NonNullable<DynamicConfig['http']>, errors };
 }
 
+/**
+ * Whether two service definitions differ only in their load balancer's servers. Compared through shallow
+ * copies without the servers: cloning the pooled definition for every instance, servers and all, made
+ * merging a service's instances quadratic in them (0.8 s for 1,000 instances of one service, issue 8).
+ */
 function sameBesideServers(a: unknown, b: unknown): boolean {
-  const strip = (value: unknown) => {
-    const copy = structuredClone(value) as { loadBalancer?: { servers?: unknown } };
-    if (!copy.loadBalancer) return undefined;
-    delete copy.loadBalancer.servers;
-    return copy;
-  };
-  const left = strip(a);
-  return left !== undefined && isDeepStrictEqual(left, strip(b));
+  const left = withoutServers(a);
+  return left !== undefined && isDeepStrictEqual(left, withoutServers(b));
+}
+
+function withoutServers(value: unknown): object | undefined {
+  const { loadBalancer, ...rest } = (value ?? {}) as { loadBalancer?: { servers?: unknown } };
+  if (!loadBalancer) return undefined;
+  const { servers: _servers, ...settings } = loadBalancer;
+  return { ...rest, loadBalancer: settings };
 }

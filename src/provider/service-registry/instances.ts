@@ -63,7 +63,9 @@ export function buildRegistryConfig(instances: RegisteredInstance[], options: Re
   const byService = new Map<string, RegisteredInstance[]>();
   const kept = options.constraints ? instances.filter((instance) => options.constraints!(instance.tags)) : instances;
   for (const instance of [...kept].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
-    byService.set(instance.service, [...(byService.get(instance.service) ?? []), instance]);
+    const members = byService.get(instance.service);
+    if (members) members.push(instance);
+    else byService.set(instance.service, [instance]);
   }
   const services: Record<string, unknown> = {};
   const routers: Record<string, unknown> = {};
