@@ -11,7 +11,7 @@ import { createPassiveHealth, resolvePassiveHealthCheck, type PassiveHealth } fr
 import { CLOSED, type Service } from './service.js';
 import { createHashKey, type HashKey } from './hash-key.js';
 import { createBalancer, resolveStrategy, untracked } from './strategy.js';
-import { pickSticky, resolveStickyCookie, stickyValue } from './sticky.js';
+import { pickSticky, resolveStickyCookie, StickyItems } from './sticky.js';
 import { respondUnavailable } from './unavailable.js';
 import { parseServerUrl } from '../config/server-url.js';
 import type { Transport } from '../proxy/transport.js';
@@ -62,9 +62,8 @@ export function createLoadBalancer(config: LoadBalancerConfig, ctx: ServiceBuild
   const up = checked ? (i: number): boolean => servers[i]!.weight > 0 && status(servers[i]!.url) === 'UP' : (i: number): boolean => servers[i]!.weight > 0;
   // A fenced server (a draining pod) keeps the sticky sessions it has but is never chosen for a new one.
   const pickable = (i: number): boolean => up(i) && !servers[i]!.fenced;
-  const cookie = config.sticky?.cookie ? resolveStickyCookie(config.sticky.cookie, ctx.name) : undefined;
   // Hashing every server URL is only worth it for a sticky service (a compile of 10,000 services paid for it).
-  const items = cookie ? servers.map((s) => ({ value: stickyValue(s.url), raw: s.url })) : NO_ITEMS;
+  const sticky = config.sticky?.cookie ? { cookie: resolveStickyCookie(config.sticky.cookie, ctx.name), items: new StickyItems(servers.map((s) => s.url)) } : undefined;
   const { forwarder } = ctx;
 
   const balance = (req: IncomingMessage, tried: Set<string> | undefined): number => {
@@ -80,7 +79,7 @@ export function createLoadBalancer(config: LoadBalancerConfig, ctx: ServiceBuild
   // with wrr and no checks a request costs this function no allocation of its own (issue 8).
   const handle: Service['handle'] = (req, res) => {
     const rctx = getContext(req);
-    const index = cookie ? pickSticky(req, res, cookie, items, up, () => balance(req, rctx.triedServers)) : balance(req, rctx.triedServers);
+    const index = sticky ? pickSticky(req, res, sticky.cookie, sticky.items, up, () => balance(req, rctx.triedServers)) : balance(req, rctx.triedServers);
     if (index === -1) return respondUnavailable(req, res);
     const server = servers[index]!;
     rctx.serverUrl = server.url;
@@ -127,7 +126,6 @@ function forwardOptions(transport: Transport, passHostHeader: boolean, flushInte
   return options;
 }
 
-const NO_ITEMS: readonly { value: string; raw: string }[] = [];
 const NO_IDS: readonly string[] = [];
 const noKey: HashKey = () => undefined;
 const yes = (): boolean => true;

@@ -75,10 +75,28 @@ export function appendStickyCookie(res: ServerResponse, cookie: StickyCookie, va
   res.setHeader('set-cookie', [...list, formatCookie(cookie, value)]);
 }
 
-/** An item a sticky cookie can name: `value` is what the cookie holds, `raw` an older unhashed form also accepted. */
-export interface StickyItem {
-  value: string;
-  raw: string;
+/**
+ * What a sticky cookie can name, in balancing order: each item's cookie value (a hash of its key) and, accepted
+ * too, its raw key (Traefik v2 cookies carry the server URL). Looked up by map, first item winning as a scan in
+ * order would: a scan cost every sticky request time linear in the servers (44 µs at 1,000, issue 8).
+ */
+export class StickyItems {
+  /** The cookie value of each item. */
+  readonly values: readonly string[];
+  readonly #index = new Map<string, number>();
+
+  constructor(keys: readonly string[]) {
+    this.values = keys.map(stickyValue);
+    for (let i = 0; i < keys.length; i++) {
+      if (!this.#index.has(this.values[i]!)) this.#index.set(this.values[i]!, i);
+      if (!this.#index.has(keys[i]!)) this.#index.set(keys[i]!, i);
+    }
+  }
+
+  /** The item a cookie names, by value or raw key; -1 when none. */
+  find(sent: string): number {
+    return this.#index.get(sent) ?? -1;
+  }
 }
 
 /**
@@ -89,35 +107,17 @@ export function pickSticky(
   req: IncomingMessage,
   res: ServerResponse,
   cookie: StickyCookie,
-  items: readonly StickyItem[],
+  items: StickyItems,
   eligible: (index: number) => boolean,
   balance: () => number,
 ): number {
   const sent = readCookie(req, cookie.name);
   if (sent !== undefined) {
     // Traefik v2 cookies carry the raw server URL; accepting it keeps sessions pinned across a migration.
-    const pinned = pinnedIndex(items, sent);
+    const pinned = items.find(sent);
     if (pinned !== -1 && eligible(pinned)) return pinned;
   }
   const chosen = balance();
-  if (chosen !== -1 && sent !== items[chosen]!.value) appendStickyCookie(res, cookie, items[chosen]!.value);
+  if (chosen !== -1 && sent !== items.values[chosen]) appendStickyCookie(res, cookie, items.values[chosen]!);
   return chosen;
-}
-
-// The item a cookie names, by value or raw URL, first match as a scan in order would give: looked up in a map built
-// once per list, as a scan cost every sticky request time linear in the servers (44 µs at 1,000, issue 8).
-const indexes = new WeakMap<readonly StickyItem[], Map<string, number>>();
-
-function pinnedIndex(items: readonly StickyItem[], sent: string): number {
-  let index = indexes.get(items);
-  if (!index) {
-    index = new Map();
-    for (let i = 0; i < items.length; i++) {
-      const { value, raw } = items[i]!;
-      if (!index.has(value)) index.set(value, i);
-      if (!index.has(raw)) index.set(raw, i);
-    }
-    indexes.set(items, index);
-  }
-  return index.get(sent) ?? -1;
 }

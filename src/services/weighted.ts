@@ -3,7 +3,7 @@ import { configHash } from '../runtime/state-store.js';
 import type { ServiceBuildContext } from './build.js';
 import { createHealthSignal, isHealthChecked } from './health-signal.js';
 import type { Service } from './service.js';
-import { pickSticky, resolveStickyCookie, stickyValue } from './sticky.js';
+import { pickSticky, resolveStickyCookie, StickyItems } from './sticky.js';
 import { respondUnavailable } from './unavailable.js';
 import { createWrrState, pickSmoothWrr, type WrrState } from './wrr.js';
 
@@ -25,7 +25,7 @@ export function createWeighted(config: WeightedConfig, ctx: ServiceBuildContext)
   const signal = createHealthSignal(healthy);
   const unsubscribers = children.map((c) => c.service.onHealthChange(() => signal.update()));
   const cookie = config.sticky?.cookie ? resolveStickyCookie(config.sticky.cookie, ctx.name) : undefined;
-  const items = children.map((c) => ({ value: stickyValue(c.name), raw: c.name }));
+  const items = new StickyItems(children.map((c) => c.name));
   const balance = (): number => pickSmoothWrr(weights, wrr, up);
 
   return {

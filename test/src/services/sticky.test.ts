@@ -1,6 +1,6 @@
 import t from 'tap';
 import { buildService } from '../../../src/services/build.js';
-import { defaultCookieName, formatCookie, pickSticky, resolveStickyCookie, stickyValue } from '../../../src/services/sticky.js';
+import { defaultCookieName, formatCookie, pickSticky, resolveStickyCookie, StickyItems, stickyValue } from '../../../src/services/sticky.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { closeBackendPool, startBackendPool } from '../../helpers/backend-pool.js';
 import { startServiceHarness, waitFor } from '../../helpers/backend-harness.js';
@@ -102,16 +102,16 @@ t.test('the pinned server is found by its cookie among 1,000, by value or raw UR
   const urls = Array.from({ length: 1000 }, (_, i) => `http://10.0.${i >> 8}.${i & 255}:80`);
   // The same URL twice: the first of them is pinned, as a scan in order would pick.
   urls.push(urls[500]!);
-  const items = urls.map((url) => ({ value: stickyValue(url), raw: url }));
+  const items = new StickyItems(urls);
   const cookie = resolveStickyCookie({ name: 'sid' }, 'app@file');
   const pick = (sent: string, eligible: (i: number) => boolean = () => true) =>
     pickSticky({ headers: { cookie: `other=1; sid=${sent}` } } as unknown as IncomingMessage, { getHeader: () => undefined, setHeader: () => undefined, appendHeader: () => undefined } as unknown as ServerResponse, cookie, items, eligible, () => -1);
   const cases: Array<[string, string, number]> = [
-    ['by value', items[700]!.value, 700],
+    ['by value', items.values[700]!, 700],
     ['by raw URL (a v2 cookie)', urls[3]!, 3],
-    ['a duplicated server: the first one', items[500]!.value, 500],
+    ['a duplicated server: the first one', items.values[500]!, 500],
     ['an unknown cookie goes to the balancer (here: nothing eligible)', 'nope', -1],
   ];
   for (const [name, sent, expected] of cases) t.equal(pick(sent), expected, name);
-  t.equal(pick(items[700]!.value, (i) => i !== 700), -1, 'a pinned server that is not eligible goes to the balancer');
+  t.equal(pick(items.values[700]!, (i) => i !== 700), -1, 'a pinned server that is not eligible goes to the balancer');
 });
