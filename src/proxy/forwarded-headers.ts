@@ -32,13 +32,8 @@ export function unmapIPv4(ip: string): string {
   return lower.startsWith('::ffff:') && isIP(lower.slice(7)) === 4 ? lower.slice(7) : ip;
 }
 
-const blockLists = new Map<string, BlockList>();
-
-function blockListFor(trustedIPs: string[]): BlockList {
-  const key = trustedIPs.join('|');
-  let list = blockLists.get(key);
-  if (list) return list;
-  list = new BlockList();
+function blockListOf(trustedIPs: string[]): BlockList {
+  const list = new BlockList();
   for (const entry of trustedIPs) {
     const [address = '', bits] = entry.trim().split('/');
     const ip = unmapIPv4(address);
@@ -47,9 +42,6 @@ function blockListFor(trustedIPs: string[]): BlockList {
     if (bits === undefined) list.addAddress(ip, family);
     else list.addSubnet(ip, Number(bits), family);
   }
-  // Configurations are few and long-lived; the cap only guards against unbounded growth.
-  if (blockLists.size > 256) blockLists.clear();
-  blockLists.set(key, list);
   return list;
 }
 
@@ -61,17 +53,12 @@ function blockListFor(trustedIPs: string[]): BlockList {
 export function trustedPeers(trustedIPs: string[], insecure: boolean): (ip: string) => boolean {
   if (insecure) return () => true;
   if (trustedIPs.length === 0) return () => false;
-  const list = blockListFor(trustedIPs);
+  const list = blockListOf(trustedIPs);
   return (ip) => {
     const peer = unmapIPv4(ip);
     const family = isIP(peer);
     return family !== 0 && list.check(peer, family === 6 ? 'ipv6' : 'ipv4');
   };
-}
-
-/** True when forwarding headers from this peer may be kept (`insecure`, or the peer is in `trustedIPs`). */
-export function isTrusted(ip: string, trustedIPs: string[], insecure: boolean): boolean {
-  return trustedPeers(trustedIPs, insecure)(ip);
 }
 
 /** Removes every managed forwarding header and its underscore aliases, in place. */

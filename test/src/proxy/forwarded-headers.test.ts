@@ -1,7 +1,7 @@
 import t from 'tap';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RequestContext } from '../../../src/http/context.js';
-import { applyForwardedHeaders, forwardedHeadersApplied, isTrusted, unmapIPv4 } from '../../../src/proxy/forwarded-headers.js';
+import { applyForwardedHeaders, forwardedHeadersApplied, trustedPeers, unmapIPv4 } from '../../../src/proxy/forwarded-headers.js';
 
 function ctx(overrides: Partial<RequestContext> = {}): RequestContext {
   return { entryPoint: 'web', tls: false, remoteAddr: '10.0.0.7', remotePort: 40000, host: 'app.test', path: '/', query: '', start: 0, ...overrides };
@@ -109,7 +109,7 @@ const trust: Array<[string, string, string[], boolean, boolean]> = [
 ];
 for (const [name, ip, list, insecure, expected] of trust) {
   t.test(name, async (t) => {
-    t.equal(isTrusted(ip, list, insecure), expected);
+    t.equal(trustedPeers(list, insecure)(ip), expected);
   });
 }
 
