@@ -118,36 +118,45 @@ function hostOpen(node: RuleNode): boolean {
   return node.name === 'HostRegexp' || (node.name === 'Host' && node.negated);
 }
 
-/** The hosts a rule is restricted to: a conjunction by any of its parts, a disjunction only when all of them are. */
-function hostsOf(node: RuleNode): string[] | null {
-  if (node.kind === 'matcher') {
-    if (node.name !== 'Host') return null;
-    const host = hostExpression(node.args[0].value);
-    return host === '*' ? null : [host];
-  }
-  const sets = node.children.map(hostsOf);
-  if (node.kind === 'and') return sets.find((hosts) => hosts !== null) ?? null;
-  return sets.every((hosts) => hosts !== null) ? [...new Set(sets.flat() as string[])] : null;
-}
+type MatcherNode = Extract<RuleNode, { kind: 'matcher' }>;
 
 /**
- * The literal prefixes a matching request's path starts with, as hostsOf does for hosts: `Path` and `PathPrefix`
- * give their argument (an exact path starts with itself), a conjunction any of its parts' prefixes, a
- * disjunction all of them only when every part has some; a negation or any other matcher says nothing.
+ * What a rule restricts some request field to, for indexing: the values `leaf` gives a matcher, a conjunction
+ * by any of its parts (the first that restricts), a disjunction only when all of them do (their union).
  */
-function pathsOf(node: RuleNode): string[] | null {
-  if (node.kind === 'matcher') {
-    if (node.negated || (node.name !== 'Path' && node.name !== 'PathPrefix')) return null;
-    return [node.args[0].value];
-  }
+function restriction(node: RuleNode, leaf: (matcher: MatcherNode) => string[] | null): string[] | null {
+  if (node.kind === 'matcher') return leaf(node);
   if (node.kind === 'and') {
     // A loop, not a list of every part's answer: nearly every rule is a conjunction (10,000 rules, issue 8).
     for (const child of node.children) {
-      const paths = pathsOf(child);
-      if (paths !== null) return paths;
+      const values = restriction(child, leaf);
+      if (values !== null) return values;
     }
     return null;
   }
-  const sets = node.children.map(pathsOf);
-  return sets.every((paths) => paths !== null) ? [...new Set(sets.flat() as string[])] : null;
+  const sets = node.children.map((child) => restriction(child, leaf));
+  return sets.every((values) => values !== null) ? [...new Set(sets.flat() as string[])] : null;
+}
+
+/** The hosts a rule is restricted to (a negated Host or a HostRegexp makes it open first, see hostOpen). */
+function hostsOf(node: RuleNode): string[] | null {
+  return restriction(node, hostOfMatcher);
+}
+
+function hostOfMatcher(matcher: MatcherNode): string[] | null {
+  if (matcher.name !== 'Host') return null;
+  const host = hostExpression(matcher.args[0].value);
+  return host === '*' ? null : [host];
+}
+
+/**
+ * The literal prefixes a matching request's path starts with: `Path` and `PathPrefix` give their argument (an
+ * exact path starts with itself); a negation or any other matcher says nothing.
+ */
+function pathsOf(node: RuleNode): string[] | null {
+  return restriction(node, pathOfMatcher);
+}
+
+function pathOfMatcher(matcher: MatcherNode): string[] | null {
+  return matcher.negated || (matcher.name !== 'Path' && matcher.name !== 'PathPrefix') ? null : [matcher.args[0].value];
 }
