@@ -30,3 +30,25 @@ t.test('streams send heartbeats as comments and end when closed', async (t) => {
   streams.close();
   t.pass('closing twice is harmless');
 });
+
+t.test('with no client listening, an applied table is not diffed; with one, it is', async (t) => {
+  const events = new EventEmitter();
+  const view = { events, version: () => 1, ready: () => true } as unknown as GatewayView;
+  const streams = createEventStreams(view, 60_000);
+  t.teardown(() => streams.close());
+  // Counts every read of the tables' statuses: the diff is what reads them.
+  let reads = 0;
+  const table = (routers: Record<string, object>) => ({
+    get status() {
+      reads++;
+      return { routers, services: {}, middlewares: {} };
+    },
+  });
+  events.emit('applied', { version: 2, previous: table({}), table: table({ 'a@file': { name: 'a@file' } }) });
+  t.equal(reads, 0, 'nothing read without listeners');
+  const written: string[] = [];
+  streams.open({ writeHead: () => undefined, write: (text: string) => written.push(text), on: () => undefined, end: () => undefined } as unknown as http.ServerResponse);
+  events.emit('applied', { version: 3, previous: table({}), table: table({ 'a@file': { name: 'a@file' } }) });
+  t.ok(reads > 0, 'read once a client listens');
+  t.match(written.at(-1), /^id: 3\ndata: .*"added":\{"routers":\["a@file"\]/, 'and the client gets the diff');
+});
