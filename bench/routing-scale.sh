@@ -5,7 +5,8 @@
 #   BENCH_RELOADS=k adds k snapshots of the largest table with one router changed each,
 #   BENCH_NODE_FLAGS passes V8 or Node flags to the process (e.g. --trace-gc),
 #   BENCH_HEAP_PROFILE=N lists the N functions that allocated most during those reloads, and
-#   BENCH_SHAPE=paths puts every router on one host with its own path prefix (default: a host each).
+#   BENCH_SHAPE=paths puts every router on one host with its own path prefix, BENCH_SHAPE=hostregexp
+#   gives each a HostRegexp for one tenant's subdomains (default: a Host each).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh

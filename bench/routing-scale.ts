@@ -6,7 +6,8 @@
 // `seconds` 0 skips wrk (compile and memory only). BENCH_HEAP_PROFILE=N prints, after the pushes, the N
 // functions that allocated most during the BENCH_RELOADS reloads (sampled, collected objects included).
 // BENCH_SHAPE=paths puts every router on one host, each with its own path prefix (an API gateway's shape),
-// instead of one host per router (an ingress controller's).
+// instead of one host per router (an ingress controller's); BENCH_SHAPE=hostregexp gives each router a
+// HostRegexp for one tenant's subdomains (`^[a-z0-9-]+\.t<i>\.bench$`, every path) instead of a Host.
 // Usage: node --expose-gc --import ./bin/ts-hooks.js bench/routing-scale.ts <backend-url> [seconds] [rounds] [connections]
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
@@ -49,8 +50,12 @@ function pushProvider(): Provider & { push(config: DynamicConfig): void } {
   };
 }
 
-const SAME_HOST = process.env.BENCH_SHAPE === 'paths';
-const hostOf = (i: number): string => (SAME_HOST ? 'api.bench' : `h${i}.bench`);
+const SHAPE = process.env.BENCH_SHAPE ?? 'hosts';
+if (!['hosts', 'paths', 'hostregexp'].includes(SHAPE)) throw new Error(`BENCH_SHAPE must be hosts, paths or hostregexp, not ${SHAPE}`);
+const SAME_HOST = SHAPE === 'paths';
+// hostregexp: a tenant's subdomains each (`<anything>.t<i>.bench`), the request's host one of them.
+const hostOf = (i: number): string => (SAME_HOST ? 'api.bench' : SHAPE === 'hostregexp' ? `app.t${i}.bench` : `h${i}.bench`);
+const hostMatcher = (i: number): string => (SHAPE === 'hostregexp' ? `HostRegexp(\`^[a-z0-9-]+\\.t${i}\\.bench$\`)` : `Host(\`${hostOf(i)}\`)`);
 
 /** N routers on distinct hosts and paths (or one host, BENCH_SHAPE=paths), one load-balanced service each. */
 function tableOf(n: number, changed = -1): DynamicConfig {
@@ -58,7 +63,9 @@ function tableOf(n: number, changed = -1): DynamicConfig {
   const services: Record<string, unknown> = {};
   for (let i = 0; i < n; i++) {
     const path = i === changed ? `/changed${Date.now()}` : `/p${i}`;
-    routers[`r${i}`] = { rule: `Host(\`${hostOf(i)}\`) && PathPrefix(\`${path}\`)`, service: `s${i}` };
+    // A tenant's router takes every path on its subdomains: no path prefix for the index to fall back on.
+    const rule = SHAPE === 'hostregexp' && i !== changed ? hostMatcher(i) : `${hostMatcher(i)} && PathPrefix(\`${path}\`)`;
+    routers[`r${i}`] = { rule, service: `s${i}` };
     services[`s${i}`] = { loadBalancer: { servers: [{ url: backend }] } };
   }
   return { http: { routers, services } } as DynamicConfig;
@@ -79,7 +86,7 @@ const gateway = await startGateway({ config, baseDir: dir, log: silentLogger, ex
 const port = gateway.port('web');
 const gc = (globalThis as { gc?: () => void }).gc;
 
-console.log(`# node ${process.version}, ${os.cpus().length} cores, ${SAME_HOST ? 'all routers on one host' : 'one host per router'}, wrk -t1 -c${connections} -d${seconds}s, ${rounds} rounds`);
+console.log(`# node ${process.version}, ${os.cpus().length} cores, ${SAME_HOST ? 'all routers on one host' : SHAPE === 'hostregexp' ? 'a HostRegexp per router' : 'one host per router'}, wrk -t1 -c${connections} -d${seconds}s, ${rounds} rounds`);
 console.log('| round | routers | compile + swap ms | CPU ms (main thread) | allocated MB | RSS MB | requests/s | / 10 routers |');
 console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 

@@ -72,8 +72,8 @@ function push(list: number[], position: number): void {
 /**
  * Builds the index: routes ordered by priority (highest first), ties broken by name so the order
  * never depends on input order (Traefik's is undefined there), and bucketed by exact host, by
- * wildcard suffix or as host-independent, then, where a bucket holds many, by required path prefix.
- * A request's candidates (its host's, its wildcard's and the host-independent ones, under each
+ * wildcard suffix, by the literal tail of a HostRegexp or as host-independent, then, where a bucket holds many, by required path prefix.
+ * A request's candidates (its host's, its wildcard's, its dot-suffixes' and the host-independent ones, under each
  * prefix of its path, and those with no path restriction) are merged by position at match time, so
  * the result is always the first matching route of the whole ordered list.
  */
@@ -84,6 +84,8 @@ export function createRouteIndex<T>(routes: Route<T>[]): RouteIndex<T> {
   );
   const exact = new Map<string, Bucket>();
   const wildcard = new Map<string, Bucket>();
+  // HostRegexp routes with a literal tail, by the part of it from its first dot (`.example.com`).
+  const suffix = new Map<string, Bucket>();
   const anyHostPositions: number[] = [];
   // Index loops, no destructuring: at 10,000 routes the iterators and pairs were a megabyte per compile (issue 8).
   const add = (map: Map<string, Bucket>, key: string, position: number): void => {
@@ -92,21 +94,23 @@ export function createRouteIndex<T>(routes: Route<T>[]): RouteIndex<T> {
     else push(list, position);
   };
   for (let position = 0; position < ordered.length; position++) {
-    const hosts = ordered[position]!.rule.hosts;
-    if (hosts === null) {
+    const keys = ordered[position]!.rule.hostKeys;
+    if (keys === null) {
       anyHostPositions.push(position);
       continue;
     }
-    for (let i = 0; i < hosts.length; i++) {
-      const host = hosts[i]!;
-      if (host.startsWith('*.')) add(wildcard, host.slice(2), position);
-      else add(exact, host, position);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      if (key.startsWith('*.')) add(wildcard, key.slice(2), position);
+      else if (key.startsWith('~')) add(suffix, key.slice(1), position);
+      else add(exact, key, position);
     }
   }
   const anyHost = finish(anyHostPositions, ordered);
   // Replacing the value of the key being visited is allowed during forEach.
   exact.forEach((list, host) => exact.set(host, finish(list as number[], ordered)));
   wildcard.forEach((list, key) => wildcard.set(key, finish(list as number[], ordered)));
+  suffix.forEach((list, key) => suffix.set(key, finish(list as number[], ordered)));
 
   // The candidate lists of one match, and a cursor into each: reused, as a match runs to its end synchronously.
   const lists: number[][] = [];
@@ -134,6 +138,13 @@ export function createRouteIndex<T>(routes: Route<T>[]): RouteIndex<T> {
     if (byHost !== undefined) gather(byHost, req.path);
     const byWildcard = key === undefined ? undefined : wildcard.get(key);
     if (byWildcard !== undefined) gather(byWildcard, req.path);
+    if (suffix.size > 0) {
+      // One lookup per dot of the host: `a.b.example.com` is under `.b.example.com`, `.example.com` and `.com`.
+      for (let dot = host.indexOf('.'); dot >= 0; dot = host.indexOf('.', dot + 1)) {
+        const bySuffix = suffix.get(host.slice(dot));
+        if (bySuffix !== undefined) gather(bySuffix, req.path);
+      }
+    }
     const n = count;
     if (n === 1) {
       // One list of candidates (the usual case: a host's own routes): no merge.

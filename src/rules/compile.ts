@@ -1,4 +1,5 @@
 import { hostExpression } from './host.js';
+import { hostRegexpKey } from './host-regexp-key.js';
 import type { Matcher, MatchRequest } from './match-request.js';
 import { ArgumentError, MATCHER_NAMES, MATCHERS } from './matchers.js';
 import { parseRule, type RuleNode } from './parser.js';
@@ -16,6 +17,12 @@ export interface CompiledRule {
   match(req: MatchRequest): boolean;
   /** Exact hosts (canonical) this rule can only match, for indexing; wildcards like '*.example.com' included as-is; null when the rule can match any host. */
   hosts: string[] | null;
+  /**
+   * What the route index files the rule under: exact hosts, `*.suffix` wildcards (one label more) and `~.suffix`
+   * for any host ending with `.suffix` (a HostRegexp with a literal tail, see host-regexp-key.ts); null when the
+   * rule can match any host. Unlike `hosts` (which TLS reads), a HostRegexp does not make this open.
+   */
+  hostKeys: string[] | null;
   /** Literal prefixes the routing path must start with one of for the rule to match, for indexing; null when the rule can match any path. */
   paths: string[] | null;
   /** Evaluates every sub-expression on the request and says how each fared (for the API's route tester). */
@@ -55,11 +62,15 @@ function compileFresh(rule: string): CompiledRule {
     if (err instanceof RuleFault) throw new RuleError(rule, err.message, err.index);
     throw err;
   }
-  const hosts = hostOpen(tree) ? null : hostsOf(tree);
+  const open = hostOpen(tree);
+  const hosts = open ? null : hostsOf(tree);
   if (hosts) Object.freeze(hosts);
+  // Without a HostRegexp or a negated Host the two readings agree: one list serves both.
+  const hostKeys = open ? hostKeysOf(tree) : hosts;
+  if (hostKeys) Object.freeze(hostKeys);
   const paths = pathsOf(tree);
   if (paths) Object.freeze(paths);
-  return Object.freeze({ rule, match, hosts, paths, explain });
+  return Object.freeze({ rule, match, hosts, hostKeys, paths, explain });
 }
 
 // One function for every compiled rule, its explainer built on first use (the API's route tester): a
@@ -147,6 +158,19 @@ function hostOfMatcher(matcher: MatcherNode): string[] | null {
   if (matcher.name !== 'Host') return null;
   const host = hostExpression(matcher.args[0].value);
   return host === '*' ? null : [host];
+}
+
+/** The keys the route index files a rule under: its Hosts, and what its HostRegexps pin down. */
+function hostKeysOf(node: RuleNode): string[] | null {
+  return restriction(node, hostKeyOfMatcher);
+}
+
+function hostKeyOfMatcher(matcher: MatcherNode): string[] | null {
+  if (matcher.negated) return null;
+  if (matcher.name === 'Host') return hostOfMatcher(matcher);
+  if (matcher.name !== 'HostRegexp') return null;
+  const key = hostRegexpKey(matcher.args[0].value);
+  return key === null ? null : 'exact' in key ? [key.exact] : [`~${key.suffix}`];
 }
 
 /**

@@ -4,15 +4,17 @@ import { canonicalHost, compileRule, type MatchRequest } from '../../../src/rule
 import { createRouteIndex, type Route } from '../../../src/routing/route-index.js';
 import { checkProperty } from '../../helpers/property.js';
 
-// The index (buckets by host and by path prefix) must pick exactly what evaluating every route in
+// The index (buckets by host, by HostRegexp tail and by path prefix) must pick exactly what evaluating every route in
 // priority order picks: the first matching one. Rules and requests are drawn from small sets so that
-// hosts, wildcards, nested prefixes, exact paths, negations and disjunctions meet often.
+// hosts, wildcards, host patterns, nested prefixes, exact paths, negations and disjunctions meet often.
 
-const HOSTS = ['a.test', 'b.test', 'x.wild.test', 'y.wild.test', ''];
+const HOSTS = ['a.test', 'b.test', 'x.wild.test', 'y.wild.test', 'z.y.wild.test', 'test', ''];
 const PATHS = ['/', '/a', '/ab', '/a/b', '/a/b/c', '/b', '/abc', '/api', '/api/v1', '/api/v1/users'];
 
 const matcher = fc.oneof(
   fc.constantFrom('a.test', 'b.test', '*.wild.test').map((h) => `Host(\`${h}\`)`),
+  // Filed by literal tail (a suffix from a dot, or one exact host), or open when there is none.
+  fc.constantFrom('^[a-z]+\\.wild\\.test$', '^a\\.test$', '\\.test$', 'y\\.wild\\.test$', '^[ab]\\.test$', 'test$', '^x').map((re) => `HostRegexp(\`${re}\`)`),
   fc.constantFrom(...PATHS).map((p) => `PathPrefix(\`${p}\`)`),
   fc.constantFrom(...PATHS).map((p) => `Path(\`${p}\`)`),
   fc.constantFrom('^/a', 'b$', '^/api/v[0-9]+').map((re) => `PathRegexp(\`${re}\`)`),
