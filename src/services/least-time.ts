@@ -52,23 +52,33 @@ export function createLeastTime(weights: readonly number[], wrr: WrrState, state
     state.ttfb[i] = Math.max(previous + ALPHA * (sample - previous), Number.MIN_VALUE);
     state.sampledAt[i] = now;
   };
+  // Each pick's scores, kept for its tie-break (a pick runs to its end synchronously); Infinity marks a server not in the running.
+  const scores = new Float64Array(weights.length);
+  let best = Infinity;
+  const tied = (i: number): boolean => scores[i] === best;
   return {
     pick(_req, eligible) {
       const now = performance.now();
-      const score = (i: number): number => (average(i, now) * (1 + state.inFlight[i]!)) / weights[i]!;
-      let best = Infinity;
-      const tied = new Set<number>();
+      // One pass, no closure or set per pick, and no power for a server never measured (issue 8: 55 µs at 1,000 servers).
+      best = Infinity;
+      let first = -1;
+      let ties = 0;
       for (let i = 0; i < weights.length; i++) {
-        if (weights[i]! <= 0 || !eligible(i)) continue;
-        const s = score(i);
-        if (s < best) {
-          best = s;
-          tied.clear();
+        const weight = weights[i]!;
+        if (weight <= 0 || !eligible(i)) {
+          scores[i] = Infinity;
+          continue;
         }
-        if (s === best) tied.add(i);
+        const ttfb = state.ttfb[i]!;
+        const score = ttfb === 0 ? 0 : (average(i, now) * (1 + state.inFlight[i]!)) / weight;
+        scores[i] = score;
+        if (score < best) {
+          best = score;
+          first = i;
+          ties = 1;
+        } else if (score === best) ties++;
       }
-      if (tied.size <= 1) return tied.values().next().value ?? -1;
-      return pickSmoothWrr(weights, wrr, (i) => tied.has(i));
+      return ties <= 1 ? first : pickSmoothWrr(weights, wrr, tied);
     },
     async track(index, res, forward) {
       const start = performance.now();

@@ -59,7 +59,16 @@ export function createLoadBalancer(config: LoadBalancerConfig, ctx: ServiceBuild
   const checked = checker !== undefined || passive !== undefined;
   // A server takes traffic only when neither the probes nor real traffic say it is DOWN.
   const status = checked ? (url: string): ServerHealth => (checker?.status(url) === 'DOWN' || passive?.status(url) === 'DOWN' ? 'DOWN' : 'UP') : alwaysUp;
-  const up = checked ? (i: number): boolean => servers[i]!.weight > 0 && status(servers[i]!.url) === 'UP' : (i: number): boolean => servers[i]!.weight > 0;
+  // Which servers take traffic, read from the checkers once per change of health rather than per server per
+  // request (two map lookups each: 5–10 µs a request at 1,000 servers, issue 8); every UP/DOWN transition is
+  // announced through onChange, which drops it.
+  let upNow: Uint8Array | undefined;
+  const readUp = (): Uint8Array => {
+    const flags = new Uint8Array(servers.length);
+    for (let i = 0; i < servers.length; i++) flags[i] = servers[i]!.weight > 0 && status(servers[i]!.url) === 'UP' ? 1 : 0;
+    return flags;
+  };
+  const up = checked ? (i: number): boolean => (upNow ??= readUp())[i] === 1 : (i: number): boolean => servers[i]!.weight > 0;
   // A fenced server (a draining pod) keeps the sticky sessions it has but is never chosen for a new one.
   const pickable = (i: number): boolean => up(i) && !servers[i]!.fenced;
   // Hashing every server URL is only worth it for a sticky service (a compile of 10,000 services paid for it).
@@ -95,8 +104,12 @@ export function createLoadBalancer(config: LoadBalancerConfig, ctx: ServiceBuild
   }
   const healthy = (): boolean => servers.some((_, i) => pickable(i));
   const signal = createHealthSignal(healthy);
-  const unsubscribe = checker?.onChange(() => signal.update());
-  const unsubscribePassive = passive?.onChange(() => signal.update());
+  const changed = (): void => {
+    upNow = undefined; // first: the signal's listeners read health again
+    signal.update();
+  };
+  const unsubscribe = checker?.onChange(changed);
+  const unsubscribePassive = passive?.onChange(changed);
   return {
     healthChecked: true,
     handle,
