@@ -5,6 +5,7 @@
 # without traffic, the CPU the gateway process spends per reload (rewrite, re-read, parse, validate,
 # compile, swap): unlike the throughput ratio it does not depend on what else the cores are doing.
 # Usage: bash bench/reload-under-load.sh [seconds] [rounds] [routers] [connections]
+#   rounds 0 measures only the CPU per reload; BENCH_RELOADS=k sets how many reloads that takes (default 8).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -44,6 +45,7 @@ curl -sf "http://127.0.0.1:$WEB/" >/dev/null || { echo "switchyard did not come 
 # True once generation $1 is in service: only its own router adds its X-Generation header (the catch-all answers that path too).
 serves() { curl -sfI "http://127.0.0.1:$WEB/generation-$1" 2>/dev/null | tr -d '\r' | grep -qix "X-Generation: $1"; }
 ticks() { awk '{print $14 + $15}' "/proc/$GATEWAY/stat"; } # user + system CPU of the gateway, in clock ticks
+main_ticks() { awk '{print $14 + $15}' "/proc/$GATEWAY/task/$GATEWAY/stat"; } # the same, its main thread only
 measure() { # -> "rps errors"
   local out
   out=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "http://127.0.0.1:$WEB/")
@@ -69,13 +71,13 @@ done
 
 # CPU per reload without traffic: a rewrite every 2 s, each checked once to be in service (polling
 # more often would count the polls' connections as reload cost).
-RELOADS=8
+RELOADS=${BENCH_RELOADS:-8}
 sleep 2
-before=$(ticks)
+before=$(ticks); main_before=$(main_ticks)
 for g in $(seq 1 "$RELOADS"); do
   write_config "idle-$g"
   sleep 2
   serves "idle-$g" || echo "generation idle-$g was not in service 2 s after its rewrite" >&2
 done
-awk -v t="$(( $(ticks) - before ))" -v n="$RELOADS" -v hz="$(getconf CLK_TCK)" -v r="$ROUTERS" \
-  'BEGIN { printf "\nCPU of the gateway process per reload without traffic (%d reloads, %d routers): %.0f ms\n", n, r, t / hz * 1000 / n }'
+awk -v t="$(( $(ticks) - before ))" -v m="$(( $(main_ticks) - main_before ))" -v n="$RELOADS" -v hz="$(getconf CLK_TCK)" -v r="$ROUTERS" \
+  'BEGIN { printf "\nCPU of the gateway process per reload without traffic (%d reloads, %d routers): %.0f ms, main thread %.0f ms\n", n, r, t / hz * 1000 / n, m / hz * 1000 / n }'

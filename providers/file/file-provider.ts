@@ -106,7 +106,7 @@ export function createFileProvider(options: FileProviderOptions): Provider {
     state.lastSnapshotAt = new Date().toISOString();
     state.lastError = errors.at(-1);
     for (const error of errors) log.warn({ provider: 'file' }, error);
-    return { config: combined.config, errors, origins: combined.origins };
+    return { config: combined.config, errors, origins: combined.origins, ...(combined.origin !== undefined && { origin: combined.origin }) };
   }
 
   // chokidar cannot follow a watched folder that is removed and created again, so once a snapshot has

@@ -3,11 +3,16 @@ import { compileRule, RuleError } from '../rules/compile.js';
 import { providerOf, resolveRef } from '../runtime/names.js';
 
 /** Offline checks a routing table would fail on: rules that do not parse and references to missing elements. */
-export function checkReferences(config: DynamicConfig, entryPoints: string[], origins: Record<string, string> = {}, invalid: ReadonlySet<string> = new Set()): string[] {
+export function checkReferences(
+  config: DynamicConfig,
+  entryPoints: string[],
+  originOf: (key: string) => string | undefined = () => undefined,
+  invalid: ReadonlySet<string> = new Set(),
+): string[] {
   const http = config.http ?? {};
   const problems: string[] = [];
   const where = (kind: string, name: string) => {
-    const origin = origins[`${kind}:${name.replace(/@[^@]*$/, '')}`];
+    const origin = originOf(`${kind}:${name.replace(/@[^@]*$/, '')}`);
     return `${kind} "${name}"${origin ? ` (${origin})` : ''}`;
   };
   const exists = (section: Record<string, unknown> | undefined, ref: string, provider: string) =>

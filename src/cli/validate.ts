@@ -31,7 +31,9 @@ export async function validateCommand(argv: string[], env: Record<string, string
   const types = builtinProviders();
   const problems: string[] = [];
   const byProvider = new Map<string, DynamicConfig>();
+  // Where elements came from, for the messages: the (offline) file provider's listed origins and its first file.
   const origins: Record<string, string> = {};
+  let origin: string | undefined;
   const invalid = new Set<string>();
   const sections: Record<string, unknown> = { ...config.providers.others, ...(config.providers.file ? { file: { ...config.providers.file, watch: false } } : {}) };
   for (const [type, options] of Object.entries(sections)) {
@@ -48,6 +50,7 @@ export async function validateCommand(argv: string[], env: Record<string, string
         for (const e of checked.errors) if (e.name) invalid.add(e.name);
         byProvider.set(provider.name, checked.config);
         Object.assign(origins, snapshot.origins ?? {});
+        origin ??= snapshot.origin;
         controller.abort();
         break;
       }
@@ -57,7 +60,7 @@ export async function validateCommand(argv: string[], env: Record<string, string
   }
   const merged = mergeProviderConfigs(byProvider);
   problems.push(...merged.errors.map((e) => e.message));
-  problems.push(...checkReferences(merged.config, Object.keys(config.entryPoints), origins, invalid));
+  problems.push(...checkReferences(merged.config, Object.keys(config.entryPoints), (key) => (Object.hasOwn(origins, key) ? origins[key] : origin), invalid));
   for (const problem of problems) print(`error: ${problem}`);
   const counts = Object.entries(merged.config.http ?? {}).map(([k, v]) => `${Object.keys(v ?? {}).length} ${k}`);
   print(problems.length ? `${problems.length} error${problems.length === 1 ? '' : 's'}` : `dynamic configuration: ok (${counts.join(', ')})`);

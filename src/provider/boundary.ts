@@ -15,7 +15,7 @@ type Obj = Record<string, unknown>;
 
 /**
  * Validates an untrusted provider snapshot; each element error names the origin (e.g. the file) the
- * snapshot's `origins` give for it. Throws when the value is not a snapshot at all.
+ * snapshot's `origins` (or else its `origin`) give for it. Throws when the value is not a snapshot at all.
  */
 export function checkSnapshot(provider: string, raw: unknown, middlewares: MiddlewareRegistry, validate: ValidateDynamic): CheckedSnapshot {
   if (!isObj(raw) || !('config' in raw)) throw new Error(`provider "${provider}" yielded a value that is not a snapshot`);
@@ -24,7 +24,8 @@ export function checkSnapshot(provider: string, raw: unknown, middlewares: Middl
     if (name === undefined) return undefined;
     const keys = kind === 'tls' ? [`tlsOption:${name}`, `tlsStore:${name}`] : [`${kind}:${name}`];
     const found = keys.map((key) => (Object.hasOwn(origins, key) ? origins[key] : undefined)).find((value) => typeof value === 'string');
-    return found as string | undefined;
+    // Elements `origins` does not list came from the snapshot's `origin` (the file provider's first file).
+    return (found ?? (typeof raw.origin === 'string' ? raw.origin : undefined)) as string | undefined;
   };
   const sourceErrors = Array.isArray(raw.errors) ? raw.errors : [];
   const errors: ElementError[] = sourceErrors.map((error) => ({ kind: 'config', message: `provider "${provider}": ${String(error)}` }));

@@ -25,4 +25,11 @@ export interface ProviderSnapshot {
   errors: string[];
   /** Where each element came from (e.g. the file), keyed `router:name`, `service:name`, `middleware:name`, `serversTransport:name`. */
   origins?: Record<string, string>;
+  /** Where every element `origins` does not name came from: the file provider's first file, so one file lists nothing per element. */
+  origin?: string;
+}
+
+/** Where an element of a snapshot came from (`kind:name`, as `origins` keys it): its own entry, else the snapshot's `origin`. */
+export function elementOrigin(snapshot: Pick<ProviderSnapshot, 'origins' | 'origin'>, key: string): string | undefined {
+  return snapshot.origins !== undefined && Object.hasOwn(snapshot.origins, key) ? snapshot.origins[key] : snapshot.origin;
 }
