@@ -1,3 +1,5 @@
+import { classEnd } from './re2-class-end.js';
+
 /**
  * What a HostRegexp pattern (Go RE2 syntax, matched against the canonical host) says about the hosts it can
  * match, for the route index (issue 8): a pattern anchored at the end with a literal tail, such as
@@ -59,12 +61,7 @@ function hasTopLevelAlternation(pattern: string): boolean {
       continue;
     }
     if (c === '[') {
-      // A class: `]` right after `[` or `[^` is a member; skip to the closing one.
-      let j = i + 1;
-      if (pattern[j] === '^') j++;
-      if (pattern[j] === ']') j++;
-      while (j < pattern.length && pattern[j] !== ']') j += pattern[j] === '\\' ? 2 : 1;
-      i = j;
+      i = classEnd(pattern, i);
       continue;
     }
     if (c === '(') depth++;

@@ -1,4 +1,5 @@
 import { loadRe2 } from '../lazy-modules.js';
+import { classEnd } from './re2-class-end.js';
 
 /** What a matcher needs of a compiled pattern. */
 export interface PatternTester {
@@ -33,12 +34,7 @@ export function mayBacktrackExponentially(pattern: string): boolean {
       continue;
     }
     if (c === '[') {
-      // A class ends at the first `]` that is not its first character (RE2, as POSIX).
-      let j = i + 1;
-      if (pattern[j] === '^') j++;
-      if (pattern[j] === ']') j++;
-      for (; j < pattern.length && pattern[j] !== ']'; j++) if (pattern[j] === '\\') j++;
-      i = j;
+      i = classEnd(pattern, i);
       continue;
     }
     if (c === '|') groups[groups.length - 1] = true;
