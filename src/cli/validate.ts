@@ -1,6 +1,7 @@
 import { loadStaticConfig, StaticConfigError } from '../config/static-load.js';
 import { validateDynamic } from '../config/validate-dynamic.js';
 import { checkSnapshot } from '../provider/boundary.js';
+import { elementOrigin } from '../provider/provider.js';
 import { mergeProviderConfigs } from '../provider/merge.js';
 import type { DynamicConfig } from '../config/dynamic-schema.js';
 import { builtinMiddlewares, builtinProviderSchemas, builtinProviders } from '../builtins.js';
@@ -60,7 +61,7 @@ export async function validateCommand(argv: string[], env: Record<string, string
   }
   const merged = mergeProviderConfigs(byProvider);
   problems.push(...merged.errors.map((e) => e.message));
-  problems.push(...checkReferences(merged.config, Object.keys(config.entryPoints), (key) => (Object.hasOwn(origins, key) ? origins[key] : origin), invalid));
+  problems.push(...checkReferences(merged.config, Object.keys(config.entryPoints), (key) => elementOrigin({ origins, origin }, key), invalid));
   for (const problem of problems) print(`error: ${problem}`);
   const counts = Object.entries(merged.config.http ?? {}).map(([k, v]) => `${Object.keys(v ?? {}).length} ${k}`);
   print(problems.length ? `${problems.length} error${problems.length === 1 ? '' : 's'}` : `dynamic configuration: ok (${counts.join(', ')})`);

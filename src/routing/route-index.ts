@@ -72,10 +72,11 @@ function push(list: number[], position: number): void {
 /**
  * Builds the index: routes ordered by priority (highest first), ties broken by name so the order
  * never depends on input order (Traefik's is undefined there), and bucketed by exact host, by
- * wildcard suffix, by the literal tail of a HostRegexp or as host-independent, then, where a bucket holds many, by required path prefix.
- * A request's candidates (its host's, its wildcard's, its dot-suffixes' and the host-independent ones, under each
- * prefix of its path, and those with no path restriction) are merged by position at match time, so
- * the result is always the first matching route of the whole ordered list.
+ * wildcard suffix, by the literal tail of a HostRegexp or as host-independent, then, where a bucket
+ * holds many, by required path prefix. A request's candidates (its host's, its wildcard's, its
+ * dot-suffixes' and the host-independent ones, under each prefix of its path, and those with no path
+ * restriction) are merged by position at match time, so the result is always the first matching
+ * route of the whole ordered list.
  */
 export function createRouteIndex<T>(routes: Route<T>[]): RouteIndex<T> {
   const ordered = [...routes].sort(
