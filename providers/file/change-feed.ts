@@ -4,6 +4,9 @@ import type { Logger } from '../../src/log.js';
 
 // A burst is cut after ten debounce periods, so a folder that never stops changing still reloads.
 const MAX_BURST_FACTOR = 10;
+// Chokidar drops a file's "change" for 50 ms after the one it reported (no trailing event), so a save
+// in that window is seen only by a read that starts after it: the signal never comes sooner than this.
+const MIN_DEBOUNCE_MS = 60;
 
 /** A debounced "something changed" signal over a watched folder. */
 export interface ChangeFeed {
@@ -17,6 +20,7 @@ export interface ChangeFeedOptions {
   root: string;
   /** Decides from the path relative to root (`/`-separated, never empty) whether an event counts. */
   relevant(relPath: string): boolean;
+  /** Raised to 60 ms when lower (see MIN_DEBOUNCE_MS). */
   debounceMs: number;
   log: Logger;
   signal: AbortSignal;
@@ -31,7 +35,8 @@ export interface ChangeFeedOptions {
  * `CHOKIDAR_USEPOLLING=1` environment variable switches it on.
  */
 export async function createChangeFeed(options: ChangeFeedOptions): Promise<ChangeFeed> {
-  const { root, relevant, debounceMs, log, signal } = options;
+  const { root, relevant, log, signal } = options;
+  const debounceMs = Math.max(options.debounceMs, MIN_DEBOUNCE_MS);
   let pending = false;
   let closed = false;
   let timer: NodeJS.Timeout | undefined;

@@ -14,7 +14,7 @@ export interface FileProviderOptions {
   mode: 'filename' | 'directory';
   watch: boolean;
   log: Logger;
-  /** How long a burst of file events is merged into one re-read; ~50 ms by default. */
+  /** How long a burst of file events is merged into one re-read; 60 ms (the least the change feed takes) by default. */
   debounceMs?: number;
   /** How the file is named in errors and origins in `filename` mode; its base name by default. */
   displayName?: string;
@@ -132,7 +132,7 @@ export function createFileProvider(options: FileProviderOptions): Provider {
       try {
         // The feed starts before the first read so a change made right after it is never missed.
         if (options.watch && !signal.aborted) {
-          feed = await createChangeFeed({ root, relevant, debounceMs: options.debounceMs ?? 50, log, signal });
+          feed = await createChangeFeed({ root, relevant, debounceMs: options.debounceMs ?? 60, log, signal });
         }
         if (signal.aborted) return;
         yield await read();

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, rename, rm, symlink, writeFile } from 'node:fs/promises
 import os from 'node:os';
 import path from 'node:path';
 import t, { type Test } from 'tap';
+import { createFileProvider } from '../../../providers/file/file-provider.js';
 import { fileProvider } from '../../../providers/file/index.js';
 import { silentLogger } from '../../../src/log.js';
 import { elementOrigin, type ProviderSnapshot } from '../../../src/provider/provider.js';
@@ -9,9 +10,13 @@ import { elementOrigin, type ProviderSnapshot } from '../../../src/provider/prov
 const DEADLINE_MS = 5000;
 
 // Watches a folder (or one file in it, given relative to the folder); `until` reads snapshots until one matches, with a deadline.
-async function watchFolder(t: Test, dir: string, options: { filename?: string } = {}) {
+// A debounceMs creates the provider directly, with that debounce.
+async function watchFolder(t: Test, dir: string, options: { filename?: string; debounceMs?: number } = {}) {
   const where = options.filename !== undefined ? { filename: options.filename } : { directory: '.' };
-  const provider = fileProvider.create(where, { log: silentLogger, baseDir: dir });
+  const provider =
+    options.debounceMs === undefined
+      ? fileProvider.create(where, { log: silentLogger, baseDir: dir })
+      : createFileProvider({ path: path.join(dir, options.filename ?? ''), mode: options.filename === undefined ? 'directory' : 'filename', watch: true, log: silentLogger, debounceMs: options.debounceMs });
   const controller = new AbortController();
   const iterator = provider.watch(controller.signal)[Symbol.asyncIterator]();
   let pending: Promise<IteratorResult<ProviderSnapshot>> | undefined;
@@ -39,7 +44,7 @@ async function watchFolder(t: Test, dir: string, options: { filename?: string } 
 }
 
 // Writes files into a fresh temp folder and watches it.
-async function startWatching(t: Test, files: Record<string, string>, options: { filename?: string } = {}) {
+async function startWatching(t: Test, files: Record<string, string>, options: { filename?: string; debounceMs?: number } = {}) {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sy-file-watch-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const write = async (rel: string, text: string) => {
@@ -132,6 +137,20 @@ t.test('filename mode sees an atomic rename over the file (how Docker bind mount
   const s = await until('the renamed content is read', (s) => urlOf(s, 'a') === 'http://renamed');
   t.equal(elementOrigin(s, 'service:a'), 'dynamic.yaml');
 });
+
+// Chokidar reports no second change of a file within 50 ms of the first: a re-read must start after that window.
+for (const mode of ['directory', 'filename'] as const) {
+  t.test(`saves right after each other are all read, however short the debounce asked for (${mode} mode)`, async (t) => {
+    const { dir, write, until } = await startWatching(t, { 'dynamic.yaml': svc('a') }, { debounceMs: 10, ...(mode === 'filename' && { filename: 'dynamic.yaml' }) });
+    for (const version of ['v1', 'v2', 'v3']) {
+      await write('incoming.tmp', svc('a', `http://${version}`));
+      await rename(path.join(dir, 'incoming.tmp'), path.join(dir, 'dynamic.yaml'));
+      // The next save follows as soon as this one is read, inside chokidar's window.
+      await until(`${version} is read`, (s) => urlOf(s, 'a') === `http://${version}`);
+    }
+    t.pass();
+  });
+}
 
 t.test('aborting the signal ends the snapshot stream', async (t) => {
   const { controller, ended } = await startWatching(t, { 'a.yaml': svc('a') });
