@@ -81,3 +81,4 @@ for g in $(seq 1 "$RELOADS"); do
 done
 awk -v t="$(( $(ticks) - before ))" -v m="$(( $(main_ticks) - main_before ))" -v n="$RELOADS" -v hz="$(getconf CLK_TCK)" -v r="$ROUTERS" \
   'BEGIN { printf "\nCPU of the gateway process per reload without traffic (%d reloads, %d routers): %.0f ms, main thread %.0f ms\n", n, r, t / hz * 1000 / n, m / hz * 1000 / n }'
+echo "Resident memory of the gateway process after them: $(awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$GATEWAY/status") MB"

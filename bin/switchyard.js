@@ -1,10 +1,7 @@
 #!/usr/bin/env node
 // Entry point of the `switchyard` command; no build step is needed. Node runs the TypeScript sources
 // itself where it can strip types (22.18 and later, see ts-hooks.js); an older Node gets tsx instead.
-import module from 'node:module';
-
-if (typeof module.registerHooks === 'function' && process.features.typescript) await import('./ts-hooks.js');
-else (await import('tsx/esm/api')).register();
+await import('./typescript.js');
 
 const { main } = await import('../src/cli.ts');
 process.exitCode = await main(process.argv.slice(2));

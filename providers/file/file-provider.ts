@@ -5,7 +5,8 @@ import type { Provider, ProviderSnapshot, ProviderState } from '../../src/provid
 import { createChangeFeed, type ChangeFeed } from './change-feed.js';
 import { combineFiles, type ParsedFile } from './combine-files.js';
 import { isHiddenName, listConfigFiles } from './list-files.js';
-import { formatParseError, parseConfigFile } from './parse-file.js';
+import { createFileParser, type FileParser } from './parse-off-thread.js';
+import { formatParseError } from './parse-file.js';
 
 /** Resolved options of one file provider instance. */
 export interface FileProviderOptions {
@@ -18,6 +19,8 @@ export interface FileProviderOptions {
   debounceMs?: number;
   /** How the file is named in errors and origins in `filename` mode; its base name by default. */
   displayName?: string;
+  /** Files of at least this many characters are parsed on a thread of their own (parse-off-thread.ts). */
+  offThreadChars?: number;
 }
 
 const EMPTY_RETRIES = 3;
@@ -52,7 +55,7 @@ export function createFileProvider(options: FileProviderOptions): Provider {
     }
   }
 
-  async function readOne(name: string, errors: string[]): Promise<void> {
+  async function readOne(parser: FileParser, name: string, errors: string[]): Promise<void> {
     const shown = mode === 'filename' ? displayName : name;
     let text: string;
     try {
@@ -76,19 +79,19 @@ export function createFileProvider(options: FileProviderOptions): Provider {
       text = await readFile(path.join(root, name), 'utf8').catch(() => '');
     }
     if (lastGood.has(name) && parsedFrom.get(name) === text) return;
-    const parsed = parseConfigFile(name, text);
+    const parsed = await parser.parse(name, text);
     if (!parsed.ok) return void errors.push(formatParseError(shown, parsed));
     lastGood.set(name, parsed.value);
     parsedFrom.set(name, text);
   }
 
-  async function read(): Promise<ProviderSnapshot> {
+  async function read(parser: FileParser): Promise<ProviderSnapshot> {
     const errors: string[] = [];
     const listed = await listNames(errors);
     // Losing the folder (unmounted, permissions) keeps every file's last good content, like a parse error.
     const names = listed ?? [...lastGood.keys()].sort();
     if (listed) {
-      for (const name of listed) await readOne(name, errors);
+      for (const name of listed) await readOne(parser, name, errors);
       for (const name of [...lastGood.keys()]) {
         if (listed.includes(name)) continue;
         lastGood.delete(name);
@@ -129,21 +132,23 @@ export function createFileProvider(options: FileProviderOptions): Provider {
     state: () => ({ ...state }),
     async *watch(signal: AbortSignal): AsyncGenerator<ProviderSnapshot> {
       let feed: ChangeFeed | undefined;
+      const parser = createFileParser({ log, ...(options.offThreadChars !== undefined && { offThreadChars: options.offThreadChars }) });
       try {
         // The feed starts before the first read so a change made right after it is never missed.
         if (options.watch && !signal.aborted) {
           feed = await createChangeFeed({ root, relevant, debounceMs: options.debounceMs ?? 60, log, signal });
         }
         if (signal.aborted) return;
-        yield await read();
+        yield await read(parser);
         if (!feed) return;
         failIfFolderGone();
         while (await feed.next()) {
-          yield await read();
+          yield await read(parser);
           failIfFolderGone();
         }
       } finally {
         await feed?.close();
+        await parser.close();
       }
     },
   };

@@ -4,6 +4,8 @@ import path from 'node:path';
 import { stringify } from 'yaml';
 import { startTestGateway, type TestGateway } from '../helpers/gateway-harness.js';
 import { startBackend } from '../helpers/backends.js';
+import { prepareCliFolder, spawnGateway, waitForStatus } from '../helpers/spawn-gateway.js';
+import { OFF_THREAD_CHARS } from '../../providers/file/parse-off-thread.js';
 
 const route = (name: string, url: string) => ({
   http: { routers: { [name]: { rule: `Path(\`/${name}\`)`, service: name } }, services: { [name]: { loadBalancer: { servers: [{ url }] } } } },
@@ -67,4 +69,40 @@ t.test('through the gateway, ConfigMap ..data swaps re-route requests each time'
   t.ok(await eventually(async () => (await body(gw, '/cm')) === '200:v3'), 'the second swap re-routes');
   t.same(Object.keys(gw.gateway.table()!.status.routers).filter((n) => n.endsWith('@file')), ['cm@file'], 'the timestamped folders are not read as extra files');
   t.notOk(gw.gateway.view.providerStates().file?.lastError, 'and no error is reported');
+});
+
+// The real command loads the TypeScript sources itself; its parsing thread must be able to as well.
+t.test('through the real command, a big file is parsed on a thread of its own and every rewrite applies', async (t) => {
+  const backend = await startBackend((_req, res) => res.end('ok'));
+  t.teardown(() => backend.close());
+  const generation = (gen: string) => {
+    const routers: Record<string, unknown> = {};
+    for (let i = 0; i < 2_500; i++) routers[`r${i}`] = { rule: `Host(\`h${i}.test\`)`, service: 'app' };
+    routers.gen = { rule: 'Path(`/gen`)', service: 'app', middlewares: ['generation'] };
+    return {
+      http: {
+        routers,
+        middlewares: { generation: { headers: { customResponseHeaders: { 'X-Generation': gen } } } },
+        services: { app: { loadBalancer: { servers: [{ url: backend.url }] } } },
+      },
+    };
+  };
+  t.ok(stringify(generation('0')).length >= OFF_THREAD_CHARS, 'the file is big enough for the thread');
+  const { dir, web } = await prepareCliFolder('big-file', { dynamic: generation('0'), staticConfig: { log: { level: 'INFO' } } });
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const gateway = spawnGateway(['--configFile=switchyard.yaml'], dir);
+  t.teardown(async () => {
+    gateway.child.kill('SIGTERM');
+    await gateway.exited;
+  });
+  const served = async () => (await fetch(`http://127.0.0.1:${web}/gen`)).headers.get('x-generation');
+  await waitForStatus(`http://127.0.0.1:${web}/gen`, 200);
+  t.equal(await served(), '0');
+  for (const gen of ['1', '2', '3']) {
+    await writeFile(path.join(dir, 'dyn', '.app.yaml.tmp'), stringify(generation(gen)));
+    await rename(path.join(dir, 'dyn', '.app.yaml.tmp'), path.join(dir, 'dyn', 'app.yaml'));
+    t.ok(await eventually(async () => (await served()) === gen), `generation ${gen} is served`);
+  }
+  t.match(gateway.output(), /parsed on a thread of their own/, 'the thread started');
+  t.notMatch(gateway.output(), /parsing thread stopped/, 'and did not fail');
 });
