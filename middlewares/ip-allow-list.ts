@@ -1,8 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { STATUS_CODES } from 'node:http';
-import { BlockList, isIP } from 'node:net';
 import { defineMiddleware, type MiddlewareDefinition } from '../src/middleware/definition.js';
 import { IpStrategySchema, createIpStrategy } from '../src/middleware/ip-strategy.js';
+import { inIpRanges, ipRangeList } from '../src/ip-ranges.js';
 import { oncePerCompile } from '../src/middleware/once-per-compile.js';
 
 const schema = Type.Object(
@@ -14,33 +14,9 @@ const schema = Type.Object(
   { additionalProperties: false },
 );
 
-/** Builds the allowed ranges; throws naming the first entry that is not an address or CIDR. */
-export function parseSourceRange(entries: string[], key = 'sourceRange'): BlockList {
-  const list = new BlockList();
-  entries.forEach((entry, i) => {
-    const text = entry.trim();
-    const slash = text.indexOf('/');
-    const address = slash < 0 ? text : text.slice(0, slash);
-    const family = isIP(address);
-    const bitsText = slash < 0 ? undefined : text.slice(slash + 1);
-    const max = family === 6 ? 128 : 32;
-    const bits = bitsText === undefined ? max : /^\d{1,3}$/.test(bitsText) ? Number(bitsText) : NaN;
-    if (!family || !(bits >= 0 && bits <= max)) throw new Error(`${key}[${i}]: "${entry}" is not an IP address or CIDR range`);
-    list.addSubnet(address, bits, family === 6 ? 'ipv6' : 'ipv4');
-  });
-  return list;
-}
-
-function allowed(list: BlockList, ip: string): boolean {
-  // An IPv4-mapped IPv6 client matches IPv4 ranges, as Go's IPNet.Contains does.
-  const plain = /^::ffff:\d+\.\d+\.\d+\.\d+$/i.test(ip) ? ip.slice(7) : ip;
-  const family = isIP(plain);
-  return family !== 0 && list.check(plain, family === 6 ? 'ipv6' : 'ipv4');
-}
-
 // An entry point's allow list is created once per router on it: its ranges are parsed once per compile.
 const prepare = oncePerCompile((config: Static<typeof schema>) => {
-  const list = parseSourceRange(config.sourceRange);
+  const list = ipRangeList(config.sourceRange, 'sourceRange');
   const status = config.rejectStatusCode || 403;
   if (status < 200 || status > 599 || !STATUS_CODES[status]) throw new Error(`rejectStatusCode: invalid HTTP status code ${status}`);
   return { list, status, body: STATUS_CODES[status]!, clientIp: createIpStrategy(config.ipStrategy) };
@@ -53,7 +29,8 @@ function createAllowList(type: string): MiddlewareDefinition<typeof schema> {
     create(config, next) {
       const { list, status, body, clientIp } = prepare(config);
       return (req, res) => {
-        if (allowed(list, clientIp(req))) return next(req, res);
+        // An IPv4-mapped IPv6 client matches IPv4 ranges, as Go's IPNet.Contains does.
+        if (inIpRanges(list, clientIp(req))) return next(req, res);
         res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(body) });
         res.end(body);
       };

@@ -1,7 +1,8 @@
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { forwardedUrl, getContext } from '../../src/http/context.js';
 import { stripHopByHop } from '../../src/proxy/hop-by-hop.js';
-import { deleteManagedHeaders, forwardedHeadersApplied, unmapIPv4 } from '../../src/proxy/forwarded-headers.js';
+import { unmapIPv4 } from '../../src/ip-ranges.js';
+import { deleteManagedHeaders, forwardedHeadersApplied } from '../../src/proxy/forwarded-headers.js';
 import { MANAGED_HEADERS } from '../../src/proxy/managed-headers.js';
 
 /** What shapes the auth request's headers. */

@@ -1,3 +1,4 @@
+import { badIpRanges } from '../ip-ranges.js';
 import type { Problem } from './ajv.js';
 import { needsInternalEntryPoint } from './static-defaults.js';
 import type { StaticConfigInput } from './static-schema.js';
@@ -35,6 +36,13 @@ export function checkStaticConfig(input: unknown): Problem[] {
   };
 
   for (const [name, entryPoint] of Object.entries(entryPoints)) {
+    // Read as Go reads them (Traefik refuses the entry point otherwise): `10.0.0.0/` must not become /0.
+    const trusted = at(entryPoint, 'forwardedHeaders', 'trustedIPs');
+    if (Array.isArray(trusted)) {
+      for (const [i, entry] of badIpRanges(trusted)) {
+        add(['entryPoints', name, 'forwardedHeaders', 'trustedIPs', String(i)], `entryPoints.${name}.forwardedHeaders.trustedIPs[${i}]: ${JSON.stringify(entry)} is not an IP address or CIDR range`);
+      }
+    }
     const to = at(entryPoint, 'http', 'redirections', 'entryPoint', 'to');
     if (typeof to === 'string' && !/^:\d{1,5}$/.test(to)) reference(['entryPoints', name, 'http', 'redirections', 'entryPoint', 'to'], to);
     if (to === name) add(['entryPoints', name, 'http', 'redirections', 'entryPoint', 'to'], `entryPoints.${name}.http.redirections.entryPoint.to redirects the entry point to itself`);

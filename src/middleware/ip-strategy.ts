@@ -1,7 +1,8 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import { getContext } from '../http/context.js';
+import { inIpRanges, ipRangeList } from '../ip-ranges.js';
 
 /** `ipStrategy`, shared by ipAllowList, rateLimit and inFlightReq (Traefik's semantics). */
 export const IpStrategySchema = Type.Object(
@@ -23,19 +24,6 @@ function xffList(req: IncomingMessage): string[] {
   const raw = req.headers['x-forwarded-for'];
   const joined = Array.isArray(raw) ? raw.join(',') : (raw ?? '');
   return joined.split(',').map((s) => s.trim()).filter(Boolean);
-}
-
-function buildList(entries: string[], key: string): BlockList {
-  const list = new BlockList();
-  entries.forEach((entry, i) => {
-    const [address = '', bits] = entry.trim().split('/');
-    const family = isIP(address);
-    if (!family) throw new Error(`${key}[${i}]: "${entry}" is not an IP address or CIDR range`);
-    const type = family === 6 ? 'ipv6' : 'ipv4';
-    if (bits === undefined) list.addAddress(address, type);
-    else list.addSubnet(address, Number(bits), type);
-  });
-  return list;
 }
 
 /** Masks an IPv6 address to `bits` (`::abcd:1111:2222:3333`/64 → `::`); IPv4 is left alone. */
@@ -87,13 +75,12 @@ export function createIpStrategy(config: IpStrategyConfig | undefined, key = 'ip
     };
   }
   if (config?.excludedIPs?.length) {
-    const excluded = buildList(config.excludedIPs, `${key}.excludedIPs`);
+    const excluded = ipRangeList(config.excludedIPs, `${key}.excludedIPs`);
     return (req) => {
       const list = xffList(req);
       for (let i = list.length - 1; i >= 0; i--) {
         const ip = list[i]!;
-        const family = isIP(ip);
-        if (!family || !excluded.check(ip, family === 6 ? 'ipv6' : 'ipv4')) return mask(ip);
+        if (!inIpRanges(excluded, ip)) return mask(ip);
       }
       return '';
     };

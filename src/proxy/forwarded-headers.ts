@@ -1,7 +1,7 @@
-import { BlockList, isIP } from 'node:net';
 import { hostname } from 'node:os';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RequestContext } from '../http/context.js';
+import { inIpRanges, ipRangeList, unmapIPv4 } from '../ip-ranges.js';
 import { isManagedHeader } from './managed-headers.js';
 
 /** Options for {@link applyForwardedHeaders}. */
@@ -26,25 +26,6 @@ function first(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** Strips an IPv4-mapped IPv6 prefix so `::ffff:10.0.0.1` compares as `10.0.0.1`. */
-export function unmapIPv4(ip: string): string {
-  const lower = ip.toLowerCase();
-  return lower.startsWith('::ffff:') && isIP(lower.slice(7)) === 4 ? lower.slice(7) : ip;
-}
-
-function blockListOf(trustedIPs: string[]): BlockList {
-  const list = new BlockList();
-  for (const entry of trustedIPs) {
-    const [address = '', bits] = entry.trim().split('/');
-    const ip = unmapIPv4(address);
-    const family = isIP(ip) === 6 ? 'ipv6' : 'ipv4';
-    if (isIP(ip) === 0) continue;
-    if (bits === undefined) list.addAddress(ip, family);
-    else list.addSubnet(ip, Number(bits), family);
-  }
-  return list;
-}
-
 /**
  * The check an entry point makes of each peer: whether forwarding headers from it may be kept (`insecure`,
  * or the peer is in `trustedIPs`). Built once per entry point: joining the list into a cache key on every
@@ -53,12 +34,8 @@ function blockListOf(trustedIPs: string[]): BlockList {
 export function trustedPeers(trustedIPs: string[], insecure: boolean): (ip: string) => boolean {
   if (insecure) return () => true;
   if (trustedIPs.length === 0) return () => false;
-  const list = blockListOf(trustedIPs);
-  return (ip) => {
-    const peer = unmapIPv4(ip);
-    const family = isIP(peer);
-    return family !== 0 && list.check(peer, family === 6 ? 'ipv6' : 'ipv4');
-  };
+  const list = ipRangeList(trustedIPs, 'forwardedHeaders.trustedIPs');
+  return (ip) => inIpRanges(list, ip);
 }
 
 /** Removes every managed forwarding header and its underscore aliases, in place. */

@@ -1,4 +1,5 @@
-import { BlockList, isIP } from 'node:net';
+import { BlockList } from 'node:net';
+import { inIpRanges, parseIpRange } from '../ip-ranges.js';
 import { hostExpression, hostMatches } from './host.js';
 import type { Matcher, MatchRequest } from './match-request.js';
 import { queryValues } from './query.js';
@@ -50,30 +51,12 @@ const queryMatcher = (args: string[]): Matcher => {
 };
 
 const clientIp = (arg: string): Matcher => {
+  const range = parseIpRange(arg);
+  if (!range) throw new ArgumentError(`invalid value ${JSON.stringify(arg)} for ClientIP matcher: not an IP address or CIDR range`, 0);
   const list = new BlockList();
-  const slash = arg.indexOf('/');
-  const address = unmapIPv4(slash < 0 ? arg : arg.slice(0, slash));
-  const family = isIP(address);
-  const bits = slash < 0 ? undefined : arg.slice(slash + 1);
-  const max = family === 4 ? 32 : 128;
-  if (family === 0 || (bits !== undefined && (!/^\d{1,3}$/.test(bits) || Number(bits) > max))) {
-    throw new ArgumentError(`invalid value ${JSON.stringify(arg)} for ClientIP matcher: not an IP address or CIDR range`, 0);
-  }
-  const type = family === 4 ? 'ipv4' : 'ipv6';
-  if (bits === undefined) list.addAddress(address, type);
-  else list.addSubnet(address, Number(bits), type);
-  return (req) => {
-    const ip = unmapIPv4(req.clientIp.split('%')[0]);
-    const f = isIP(ip);
-    return f !== 0 && list.check(ip, f === 4 ? 'ipv4' : 'ipv6');
-  };
+  list.addSubnet(range.address, range.bits, range.family);
+  return (req) => inIpRanges(list, req.clientIp);
 };
-
-/** Go compares IPv4-mapped IPv6 addresses equal to their IPv4 form. */
-function unmapIPv4(ip: string): string {
-  const m = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  return m ? m[1] : ip;
-}
 
 /** The HTTP matchers of Traefik v3, by name. */
 export const MATCHERS: Readonly<Record<string, MatcherDefinition>> = {

@@ -1,7 +1,7 @@
 import t from 'tap';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { RequestContext } from '../../../src/http/context.js';
-import { applyForwardedHeaders, forwardedHeadersApplied, trustedPeers, unmapIPv4 } from '../../../src/proxy/forwarded-headers.js';
+import { applyForwardedHeaders, forwardedHeadersApplied, trustedPeers } from '../../../src/proxy/forwarded-headers.js';
 
 function ctx(overrides: Partial<RequestContext> = {}): RequestContext {
   return { entryPoint: 'web', tls: false, remoteAddr: '10.0.0.7', remotePort: 40000, host: 'app.test', path: '/', query: '', start: 0, ...overrides };
@@ -105,7 +105,7 @@ const trust: Array<[string, string, string[], boolean, boolean]> = [
   ['insecure trusts everyone', '8.8.8.8', [], true, true],
   ['an empty list trusts no one', '127.0.0.1', [], false, false],
   ['a peer that is not an address is not trusted', 'unknown', ['0.0.0.0/0'], false, false],
-  ['a malformed list entry is ignored', '10.0.0.1', ['not-an-ip', '10.0.0.1'], false, true],
+  ['an IPv6 peer with a zone matches its subnet', 'fe80::1%eth0', ['fe80::/10'], false, true],
 ];
 for (const [name, ip, list, insecure, expected] of trust) {
   t.test(name, async (t) => {
@@ -113,7 +113,15 @@ for (const [name, ip, list, insecure, expected] of trust) {
   });
 }
 
-t.test('only IPv4-mapped addresses are unmapped', async (t) => {
-  t.equal(unmapIPv4('::ffff:1.2.3.4'), '1.2.3.4');
-  t.equal(unmapIPv4('::1'), '::1');
-});
+// Traefik refuses such a list at start-up; skipping the entry or reading `10.0.0.0/` as /0 (trust everyone) is worse.
+const refused: Array<[string, string[]]> = [
+  ['an entry that is not an address', ['10.0.0.1', 'not-an-ip']],
+  ['a range without its prefix length', ['10.0.0.0/']],
+  ['a prefix length that is not a number', ['10.0.0.0/x']],
+  ['a prefix length too long for IPv4', ['10.0.0.0/33']],
+];
+for (const [name, list] of refused) {
+  t.test(`a trusted list with ${name} is refused, naming the entry`, async (t) => {
+    t.throws(() => trustedPeers(list, false), { message: `forwardedHeaders.trustedIPs[${list.length - 1}]: "${list.at(-1)}" is not an IP address or CIDR range` });
+  });
+}
