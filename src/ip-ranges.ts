@@ -59,5 +59,8 @@ export function inIpRanges(list: BlockList, ip: string): boolean {
 
 /** Strips an IPv4-mapped IPv6 prefix so `::ffff:10.0.0.1` compares as `10.0.0.1`. */
 export function unmapIPv4(ip: string): string {
-  return ip.length > 7 && ip.slice(0, 7).toLowerCase() === '::ffff:' && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip;
+  // Read per request: an address that cannot be mapped (shorter than `::ffff:0.0.0.0`, or not
+  // starting with `:`) is answered without building a string.
+  if (ip.length < 14 || ip.charCodeAt(0) !== 58) return ip;
+  return ip.slice(0, 7).toLowerCase() === '::ffff:' && isIP(ip.slice(7)) === 4 ? ip.slice(7) : ip;
 }

@@ -66,4 +66,6 @@ t.test('only IPv4-mapped addresses are unmapped', async (t) => {
   t.equal(unmapIPv4('::ffff:1.2.3.4'), '1.2.3.4');
   t.equal(unmapIPv4('::ffff:1.2.3'), '::ffff:1.2.3');
   t.equal(unmapIPv4('::1'), '::1');
+  t.equal(unmapIPv4('::ffff:0.0.0.0'), '0.0.0.0');
+  t.equal(unmapIPv4('10.0.0.1'), '10.0.0.1');
 });
