@@ -16,14 +16,20 @@ export type ParseResult =
   | { ok: true; value: Record<string, unknown> }
   | { ok: false; message: string; line?: number; column?: number };
 
+/** The format a file is read in, by its extension (in any case); undefined when the file provider does not read it. */
+export function configFormat(name: string): 'yaml' | 'toml' | 'json' | undefined {
+  const extension = path.extname(name).toLowerCase();
+  return Object.hasOwn(CONFIG_EXTENSIONS, extension) ? CONFIG_EXTENSIONS[extension] : undefined;
+}
+
 /** True when the file name has an extension the file provider reads. */
 export function isConfigFile(name: string): boolean {
-  return Object.hasOwn(CONFIG_EXTENSIONS, path.extname(name).toLowerCase());
+  return configFormat(name) !== undefined;
 }
 
 /** Parses a configuration file's text by its extension; whitespace-only text is an empty configuration. */
 export function parseConfigFile(name: string, text: string): ParseResult {
-  const format = CONFIG_EXTENSIONS[path.extname(name).toLowerCase()];
+  const format = configFormat(name);
   if (!format) return { ok: false, message: `unsupported file extension "${path.extname(name)}"` };
   // Some Windows editors start UTF-8 files with a byte order mark, which JSON.parse rejects.
   text = text.replace(/^\uFEFF/, '');

@@ -1,7 +1,6 @@
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../../src/log.js';
-import { CONFIG_EXTENSIONS, parseConfigFile, type ParseResult } from './parse-file.js';
+import { configFormat, parseConfigFile, type ParseResult } from './parse-file.js';
 import type { ParseAnswer, ParseRequest } from './parse-thread-loop.js';
 
 /**
@@ -104,7 +103,7 @@ export function createFileParser(options: FileParserOptions): FileParser {
 
   return {
     parse(name, text) {
-      if (text.length < limit || !isYaml(name)) return Promise.resolve(parseConfigFile(name, text));
+      if (text.length < limit || configFormat(name) !== 'yaml') return Promise.resolve(parseConfigFile(name, text));
       if (!isReady || !worker) {
         void begin();
         return Promise.resolve(parseConfigFile(name, text));
@@ -136,8 +135,4 @@ export function createFileParser(options: FileParserOptions): FileParser {
       await stopping?.terminate();
     },
   };
-}
-
-function isYaml(name: string): boolean {
-  return CONFIG_EXTENSIONS[path.extname(name).toLowerCase()] === 'yaml';
 }
