@@ -55,6 +55,12 @@ export function createFileProvider(options: FileProviderOptions): Provider {
     }
   }
 
+  function forget(parser: FileParser, name: string): void {
+    lastGood.delete(name);
+    parsedFrom.delete(name);
+    parser.forget(name);
+  }
+
   async function readOne(parser: FileParser, name: string, errors: string[]): Promise<void> {
     const shown = mode === 'filename' ? displayName : name;
     let text: string;
@@ -63,11 +69,7 @@ export function createFileProvider(options: FileProviderOptions): Provider {
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       // Deleted between listing and reading: the next event lists it as gone.
-      if (code === 'ENOENT' && mode === 'directory') {
-        lastGood.delete(name);
-        parsedFrom.delete(name);
-        return;
-      }
+      if (code === 'ENOENT' && mode === 'directory') return forget(parser, name);
       errors.push(`${shown}: ${code === 'ENOENT' ? 'file not found' : (error as Error).message}`);
       return;
     }
@@ -93,9 +95,7 @@ export function createFileProvider(options: FileProviderOptions): Provider {
     if (listed) {
       for (const name of listed) await readOne(parser, name, errors);
       for (const name of [...lastGood.keys()]) {
-        if (listed.includes(name)) continue;
-        lastGood.delete(name);
-        parsedFrom.delete(name);
+        if (!listed.includes(name)) forget(parser, name);
       }
     }
     const files: ParsedFile[] = names.flatMap((name) => {

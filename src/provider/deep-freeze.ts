@@ -25,6 +25,10 @@ const MAX_DEPTH = 256;
  * to structuredClone so it keeps its exact semantics, including throwing for what it cannot copy.
  * Parts equal to the same place in `previous` (an earlier result) are that earlier object itself, so an
  * unchanged element keeps its identity from one snapshot to the next and per-element memos can key on it.
+ * A part that is already deep-frozen (marked by deepFreeze or this copy: nothing can change it) needs no
+ * copy: it is `previous`'s object when it is that object or equal to it, else itself. A provider that hands
+ * out deep-frozen values sharing their unchanged parts (the file provider does) is thus copied in time
+ * proportional to what changed.
  */
 export function frozenCopy<T>(value: T, previous?: unknown): T {
   try {
@@ -51,17 +55,25 @@ function copy(value: unknown, depth: number, previous: unknown): unknown {
     if (typeof value === 'function' || typeof value === 'symbol') throw UNSUPPORTED;
     return value;
   }
-  if (depth > MAX_DEPTH) throw UNSUPPORTED;
+  if (value === previous && isDeepFrozen(value)) return value;
+  // Already frozen all the way down: walked only as far as it matches `previous`, never copied.
+  const settled: boolean = isDeepFrozen(value) as boolean;
+  if (depth > MAX_DEPTH) {
+    if (settled) return value;
+    throw UNSUPPORTED;
+  }
   const proto = Object.getPrototypeOf(value) as unknown;
   if (Array.isArray(value)) {
     if (proto !== Array.prototype || Object.keys(value).length !== value.length) throw UNSUPPORTED;
     const before = Array.isArray(previous) && isDeepFrozen(previous) ? previous : undefined;
     // As for objects below: no copy is built while every item comes back as the earlier one.
     let out: unknown[] | undefined = before !== undefined && before.length === value.length ? undefined : new Array<unknown>(value.length);
+    if (out !== undefined && settled) return value;
     for (let i = 0; i < value.length; i++) {
       const item = copy(value[i], depth + 1, before?.[i]);
       if (out === undefined) {
         if (Object.is(item, before![i])) continue;
+        if (settled) return value;
         out = before!.slice(0, i);
         out.length = value.length;
       }
@@ -80,6 +92,7 @@ function copy(value: unknown, depth: number, previous: unknown): unknown {
     // items all come back as the earlier ones is the earlier object, and no copy is built for it at all (a reload
     // changing one element of 10,000 would otherwise allocate a throw-away copy of the rest).
     const sameKeys = before !== undefined && sameKeyOrder(before, base, count);
+    if (!sameKeys && settled) return value;
     let out: Plain | undefined = sameKeys ? undefined : {};
     for (let i = 0; i < count; i++) {
       const key = keyStack[base + i]!;
@@ -87,6 +100,7 @@ function copy(value: unknown, depth: number, previous: unknown): unknown {
       const item = copy((value as Plain)[key], depth + 1, earlier);
       if (out === undefined) {
         if (Object.is(item, earlier)) continue;
+        if (settled) return value;
         out = {};
         for (let j = 0; j < i; j++) put(out, keyStack[base + j]!, before![keyStack[base + j]!]);
       }

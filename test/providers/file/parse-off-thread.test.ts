@@ -57,6 +57,51 @@ t.test('an alias that repeats a mapping arrives as one object twice, as `yaml` r
   t.equal(answer.value.base, answer.value.other);
 });
 
+// A file parsed again arrives as its changes against the value held for it: unchanged elements are the
+// objects answered before, and the value is what parsing it here gives.
+const routersText = (n: number, changed = -1, extra = '') =>
+  `http:\n  routers:\n${Array.from({ length: n }, (_, i) => `    r${i}: { rule: "Host(\`h${i}${i === changed ? '-new' : ''}.test\`)", service: s }\n`).join('')}${extra}`;
+
+t.test('a file parsed again on the thread keeps its unchanged elements as the same frozen objects', async (t) => {
+  const parser = await readyParser(t);
+  const routersOf = (answer: Awaited<ReturnType<typeof parser.parse>>) => (answer.ok ? (answer.value.http as { routers: Record<string, object> }).routers : {});
+  const first = await parser.parse('big.yaml', routersText(200));
+  t.ok(first.ok && Object.isFrozen(first.value) && Object.isFrozen(routersOf(first).r0), 'frozen');
+  const steps: Array<[string, string]> = [
+    ['one router changed', routersText(200, 17)],
+    ['the same text again', routersText(200, 17)],
+    ['a router added', routersText(200, 17, '    extra: { rule: "Path(`/e`)", service: s }\n')],
+    ['a broken text (the last good value stays the base)', 'http:\n  routers:\n    a: 1\n   b: 2\n'],
+    ['one router changed back', routersText(200)],
+  ];
+  let before = first;
+  for (const [name, text] of steps) {
+    const answer = await parser.parse('big.yaml', text);
+    t.strictSame(answer, parseConfigFile('big.yaml', text), `${name}: as parsed here`);
+    if (!answer.ok) continue;
+    t.strictSame(Object.keys(routersOf(answer)), Object.keys(routersOf(parseConfigFile('big.yaml', text))), `${name}: keys in order`);
+    const earlier = routersOf(before);
+    const now = routersOf(answer);
+    const kept = Object.keys(now).filter((key) => now[key] === earlier[key]).length;
+    const equal = Object.keys(now).filter((key) => JSON.stringify(now[key]) === JSON.stringify(earlier[key])).length;
+    t.equal(kept, equal, `${name}: every unchanged router is the object answered before (${kept})`);
+    before = answer;
+  }
+  t.equal(parser.parsedOnThread(), steps.length + 1);
+});
+
+t.test('a file forgotten, or parsed here meanwhile, is answered whole and still right', async (t) => {
+  const parser = await readyParser(t);
+  await parser.parse('a.yaml', routersText(3));
+  parser.forget('a.yaml');
+  const again = await parser.parse('a.yaml', routersText(3, 1));
+  t.strictSame(again, parseConfigFile('a.yaml', routersText(3, 1)), 'after forgetting');
+  // A second parser shares nothing with the first: each thread's values are its own.
+  const other = await readyParser(t);
+  t.strictSame(await other.parse('a.yaml', routersText(3, 2)), parseConfigFile('a.yaml', routersText(3, 2)));
+  t.strictSame(await parser.parse('a.yaml', routersText(3, 2)), parseConfigFile('a.yaml', routersText(3, 2)), 'the first one still patches its own');
+});
+
 const stayHere: Array<[string, string, string, number]> = [
   ['a text shorter than the limit', 'small.yaml', 'http: {}\n', 1_000],
   ['a TOML file (its dates would lose their type on the way)', 'big.toml', 'a = 1979-05-27T07:32:00Z\n', 0],

@@ -122,3 +122,24 @@ t.test('against any earlier copy, a frozen copy equals its value and reuses exac
   );
   t.pass('2,000 pairs of values');
 });
+
+// A provider may hand out deep-frozen values that share their unchanged parts (the file provider does): they
+// are taken as they are, walked only as far as they match the previous copy.
+t.test('a deep-frozen value is not copied: the previous copy where equal, else the value itself', async (t) => {
+  const first = frozenCopy(deepFreeze(snapshot()));
+  t.equal(frozenCopy(first, first), first, 'the previous copy handed back is itself');
+  const value = deepFreeze(snapshot());
+  t.equal(frozenCopy(value), value, 'with nothing before, the value itself');
+  t.equal(frozenCopy(deepFreeze(snapshot()), first), first, 'an equal one is the previous copy');
+  // The provider's next value shares every unchanged element with the copy and brings one new router.
+  const routers = { ...first.http.routers, b: deepFreeze({ rule: 'Path(`/c`)', service: 's' }) };
+  const next = deepFreeze({ http: { ...first.http, routers } });
+  const second = frozenCopy(next, first);
+  t.equal(second, next, 'a changed deep-frozen value is itself');
+  t.equal(second.http.routers.a, first.http.routers.a);
+  t.equal(second.http.services, first.http.services);
+  t.same(second, { http: { ...snapshot().http, routers: { ...snapshot().http.routers, b: { rule: 'Path(`/c`)', service: 's' } } } });
+  // A value frozen by someone else (not marked) is still copied.
+  const foreign = Object.freeze({ x: Object.freeze({ y: 1 }) });
+  t.not(frozenCopy(foreign), foreign);
+});
