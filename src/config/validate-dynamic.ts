@@ -130,30 +130,44 @@ export function validateDynamic(input: unknown, source: DynamicSource, middlewar
         out[section] = known;
         continue;
       }
-      const kept: Record<string, unknown> = (out[section] = {});
+      // A deep-frozen section whose elements are all kept as they are is kept itself: no copy is built until an
+      // element is dropped or changed (a reload changing one router of 10,000 copied the other 9,999, issue 8).
+      const names = Object.keys(elements);
+      let kept: Record<string, unknown> | undefined = sections ? undefined : {};
       let clean = true;
       let frozen = true;
-      for (const name of Object.keys(elements)) {
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i]!;
         const raw = elements[name];
+        let keep: unknown = raw;
+        let dropped = true;
         if (name.includes('@')) {
           report(kind, name, raw, ['name must not contain "@" (the provider qualifies names itself; use @ only in references)']);
           clean = false;
-          continue;
-        }
-        const { value, lines } = checked(kind, raw, middlewares, check);
-        if (lines.length > 0) {
-          report(kind, name, raw, lines);
-          clean = false;
         } else {
-          put(kept, name, value);
-          frozen &&= value === raw;
+          const { value, lines } = checked(kind, raw, middlewares, check);
+          if (lines.length > 0) {
+            report(kind, name, raw, lines);
+            clean = false;
+          } else {
+            keep = value;
+            dropped = false;
+            frozen &&= value === raw;
+          }
         }
+        if (kept === undefined) {
+          if (!dropped && keep === raw) continue;
+          kept = {};
+          for (let j = 0; j < i; j++) put(kept, names[j]!, elements[names[j]!]);
+        }
+        if (!dropped) put(kept, name, keep);
       }
+      out[section] = kept ?? elements;
       // Only a section without errors is remembered: errors name their origin, which may change on its own.
       // Kept unchanged elements only, it is deep-frozen like them, so the merge can key on it too.
       if (clean && sections) {
-        if (frozen) Object.freeze(markDeepFrozen(kept));
-        sections.set(elements, kept);
+        if (kept !== undefined && frozen) Object.freeze(markDeepFrozen(kept));
+        sections.set(elements, kept ?? elements);
       }
     }
     config.http = out as DynamicConfig['http'];

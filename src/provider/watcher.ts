@@ -1,10 +1,10 @@
-import { isDeepStrictEqual } from 'node:util';
 import type { DynamicConfig } from '../config/dynamic-schema.js';
 import { validateDynamic, type ElementError } from '../config/validate-dynamic.js';
 import type { Logger } from '../log.js';
 import type { MiddlewareRegistry } from '../middleware/registry.js';
 import { checkSnapshot, type CheckedSnapshot, type ValidateDynamic } from './boundary.js';
 import { deepFreeze, frozenCopy } from './deep-freeze.js';
+import { sameValue } from './same-value.js';
 import { mergeProviderConfigs } from './merge.js';
 import type { Provider, ProviderState } from './provider.js';
 import { DEFAULT_RESTART_BACKOFF, runProvider, type RestartBackoff } from './provider-runner.js';
@@ -141,7 +141,7 @@ export function createConfigWatcher(options: ConfigWatcherOptions): ConfigWatche
       errors: [...included.flatMap((slot) => slot.checked!.errors), ...merged.errors],
       providers: included.map((slot) => slot.provider.name).sort(),
     };
-    if (!last || !isDeepStrictEqual(next, last)) {
+    if (!last || !sameValue(next, last)) {
       version += 1;
       try {
         // Frozen rather than copied (issue 8): nothing the caller does can leak into the next comparison.

@@ -63,3 +63,31 @@ t.test('the merge reuses nothing that is not frozen, nor a section a second prov
   t.same(Object.keys(both.config.http!.services!).sort(), ['more@other', 'svc@file'], 'both providers are merged');
   t.not(both.config.http!.services, frozen.merged.http!.services);
 });
+
+// A changed section whose elements are all valid and kept as they are is handed on as the provider's own
+// frozen object (no copy of the 9,999 unchanged routers); one dropped or rewritten element makes a copy.
+const sectionCases: Array<[string, Record<string, unknown>, boolean, string[]]> = [
+  ['every router valid', { a: { rule: 'Path(`/a`)', service: 's' }, b: { rule: 'Path(`/b`)', service: 's' } }, true, ['a', 'b']],
+  ['the first router invalid', { a: { rule: 'Path(`/a`)' }, b: { rule: 'Path(`/b`)', service: 's' } }, false, ['b']],
+  ['the last router invalid', { a: { rule: 'Path(`/a`)', service: 's' }, b: { rule: 'Path(`/b`)' } }, false, ['a']],
+  ['a name with "@"', { a: { rule: 'Path(`/a`)', service: 's' }, 'b@x': { rule: 'Path(`/b`)', service: 's' } }, false, ['a']],
+];
+for (const [name, routers, itself, kept] of sectionCases) {
+  t.test(`validation of a frozen routers section: ${name}`, async (t) => {
+    const section = deepFreeze(structuredClone(routers));
+    const checked = validateDynamic(deepFreeze({ http: { routers: section } }), { provider: 'file' }, registry);
+    const out = checked.config.http!.routers!;
+    t.equal(out === section, itself, itself ? 'the section itself' : 'a copy');
+    t.strictSame(Object.keys(out), kept);
+    for (const key of kept) t.equal(out[key], section[key], `${key} is the element itself`);
+    if (itself) t.ok(Object.isFrozen(out));
+  });
+}
+
+t.test('merged maps of frozen sections come out frozen; of unfrozen ones, not', async (t) => {
+  const frozen = mergeProviderConfigs(new Map<string, DynamicConfig>([['file', deepFreeze(snapshot('Host(`a.test`)'))]]));
+  t.ok(Object.isFrozen(frozen.config.http!.routers));
+  const mutable = mergeProviderConfigs(new Map<string, DynamicConfig>([['file', snapshot('Host(`a.test`)')]]));
+  t.notOk(Object.isFrozen(mutable.config.http!.routers));
+  t.same(mutable.config.http!.routers, frozen.config.http!.routers);
+});
