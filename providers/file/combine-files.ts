@@ -1,4 +1,5 @@
 import type { DynamicConfig } from '../../src/config/dynamic-schema.js';
+import { keysOf } from '../../src/config/frozen-keys.js';
 
 /** One parsed file, named relative to the provider's directory. */
 export interface ParsedFile {
@@ -69,7 +70,7 @@ export function combineFiles(files: ParsedFile[]): CombinedFiles {
           errors.push(`${file.name}: "${groupKey}.${sectionKey}" must be a mapping`);
           continue;
         }
-        const names = Object.keys(section);
+        const names = keysOf(section);
         if (names.length === 0) continue;
         const target = (out[groupKey] ??= {});
         let into = target[sectionKey];

@@ -4,6 +4,7 @@ import { compileSchema, formatErrors } from './ajv.js';
 import { DynamicTopSchema, RouterSchema, ServersTransportSchema, ServiceSchema, TlsSchema, type DynamicConfig } from './dynamic-schema.js';
 import { checkMiddleware, checkRouter, checkService } from './element-checks.js';
 import { isDeepFrozen, markDeepFrozen } from './deep-frozen.js';
+import { keysOf } from './frozen-keys.js';
 import { NO_STRINGS } from '../empty.js';
 
 /** Why one element (or the configuration's top level) was left out of a provider's snapshot. */
@@ -132,7 +133,7 @@ export function validateDynamic(input: unknown, source: DynamicSource, middlewar
       }
       // A deep-frozen section whose elements are all kept as they are is kept itself: no copy is built until an
       // element is dropped or changed (a reload changing one router of 10,000 copied the other 9,999, issue 8).
-      const names = Object.keys(elements);
+      const names = keysOf(elements);
       let kept: Record<string, unknown> | undefined = sections ? undefined : {};
       let clean = true;
       let frozen = true;

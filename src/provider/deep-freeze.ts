@@ -1,4 +1,5 @@
 import { isDeepFrozen, markDeepFrozen } from '../config/deep-frozen.js';
+import { keysOf } from '../config/frozen-keys.js';
 
 /**
  * Freezes a value and everything reachable from it, so a configuration can be shared instead of copied.
@@ -83,6 +84,7 @@ function copy(value: unknown, depth: number, previous: unknown): unknown {
   }
   if (proto !== Object.prototype && proto !== null) throw UNSUPPORTED;
   const before = isFrozenPlain(previous) ? previous : undefined;
+  if (settled) return settledCopy(value as Plain, before, depth);
   // The own enumerable keys in Object.keys order (for…in gives own keys first, in that order).
   const base = keyTop;
   for (const key in value) if (Object.hasOwn(value, key)) keyStack[keyTop++] = key;
@@ -92,7 +94,6 @@ function copy(value: unknown, depth: number, previous: unknown): unknown {
     // items all come back as the earlier ones is the earlier object, and no copy is built for it at all (a reload
     // changing one element of 10,000 would otherwise allocate a throw-away copy of the rest).
     const sameKeys = before !== undefined && sameKeyOrder(before, base, count);
-    if (!sameKeys && settled) return value;
     let out: Plain | undefined = sameKeys ? undefined : {};
     for (let i = 0; i < count; i++) {
       const key = keyStack[base + i]!;
@@ -100,7 +101,6 @@ function copy(value: unknown, depth: number, previous: unknown): unknown {
       const item = copy((value as Plain)[key], depth + 1, earlier);
       if (out === undefined) {
         if (Object.is(item, earlier)) continue;
-        if (settled) return value;
         out = {};
         for (let j = 0; j < i; j++) put(out, keyStack[base + j]!, before![keyStack[base + j]!]);
       }
@@ -110,6 +110,24 @@ function copy(value: unknown, depth: number, previous: unknown): unknown {
   } finally {
     keyTop = base;
   }
+}
+
+// A deep-frozen mapping: `before` when it has the same keys in the same order and every value comes back as
+// `before`'s, else the mapping itself. The key lists of big maps are remembered (frozen-keys.ts), so a map
+// the file provider rebuilt with the same keys is compared without listing them.
+function settledCopy(value: Plain, before: Plain | undefined, depth: number): unknown {
+  if (before === undefined) return value;
+  const keys = keysOf(value);
+  const prior = keysOf(before);
+  if (keys !== prior) {
+    if (keys.length !== prior.length) return value;
+    for (let i = 0; i < keys.length; i++) if (keys[i] !== prior[i]) return value;
+  }
+  for (let i = 0; i < keys.length; i++) {
+    const earlier = before[keys[i]!];
+    if (!Object.is(copy(value[keys[i]!], depth + 1, earlier), earlier)) return value;
+  }
+  return before;
 }
 
 function sameKeyOrder(before: Plain, base: number, count: number): boolean {

@@ -1,6 +1,7 @@
 import type { DynamicConfig, TlsConfig } from '../config/dynamic-schema.js';
 import type { ElementError } from '../config/validate-dynamic.js';
 import { isDeepFrozen, markDeepFrozen } from '../config/deep-frozen.js';
+import { keysOf, rememberKeys } from '../config/frozen-keys.js';
 
 /** Qualifies a reference in its referrer's provider: `ref` if it already names one (`x@file`), else `ref@provider`. */
 export function qualify(ref: string, provider: string): string {
@@ -39,6 +40,8 @@ export function mergeProviderConfigs(byProvider: Map<string, DynamicConfig>): Me
   const reused = reuseHttpSections(providers, byProvider, config);
   // Merged maps built only from deep-frozen sections are frozen here, so freezing the result later stops at them.
   const unfrozen = new Set<object>();
+  // Each built map's keys in order, handed on with it so that its readers do not list it again.
+  const listedKeys = new Map<object, string[]>();
   for (const protocol of ['http', 'tcp', 'udp'] as const) {
     for (const provider of providers) {
       const from = byProvider.get(provider)![protocol] as NamedMaps | undefined;
@@ -48,10 +51,12 @@ export function mergeProviderConfigs(byProvider: Map<string, DynamicConfig>): Me
       for (const [section, kind] of Object.entries(SECTIONS[protocol])) {
         if (protocol === 'http' && reused.has(section)) continue;
         const elements = from[section] ?? {};
-        const names = Object.keys(elements);
+        const names = keysOf(elements);
         if (names.length === 0) continue;
         const target = (into[section] ??= {});
         if (!isDeepFrozen(elements)) unfrozen.add(target);
+        let keys = listedKeys.get(target);
+        if (!keys) listedKeys.set(target, (keys = []));
         for (const name of names) {
           const element = elements[name];
           if (name.includes('@')) {
@@ -63,13 +68,16 @@ export function mergeProviderConfigs(byProvider: Map<string, DynamicConfig>): Me
           // A qualified name always contains "@", so it is never `__proto__`: a plain assignment is safe here and
           // several times cheaper than defineProperty over 10,000 elements (issue 8).
           target[key] = element;
+          keys.push(key);
         }
       }
     }
   }
   for (const protocol of ['http', 'tcp', 'udp'] as const) {
     for (const target of Object.values((config[protocol] ?? {}) as NamedMaps)) {
-      if (!unfrozen.has(target) && !isDeepFrozen(target)) Object.freeze(markDeepFrozen(target));
+      if (unfrozen.has(target) || isDeepFrozen(target)) continue;
+      Object.freeze(markDeepFrozen(target));
+      rememberKeys(target, listedKeys.get(target) ?? NO_KEYS);
     }
   }
   trimQualifiedNames();
@@ -83,6 +91,7 @@ export function mergeProviderConfigs(byProvider: Map<string, DynamicConfig>): Me
 // `name@provider` keys cost a reload about 1.5 ms (issue 8). Names no merge uses any more are dropped now and then.
 const qualifiedByProvider = new Map<string, Map<string, string>>();
 const QUALIFIED_NAMES_KEPT = 50_000;
+const NO_KEYS: readonly string[] = [];
 
 function qualifiedNames(provider: string): Map<string, string> {
   let names = qualifiedByProvider.get(provider);

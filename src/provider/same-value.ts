@@ -1,4 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
+import { isDeepFrozen } from '../config/deep-frozen.js';
+import { keysOf } from '../config/frozen-keys.js';
 
 // Past this depth (deeper than any configuration, so likely a cycle) the comparison is node's, which follows cycles.
 const MAX_DEPTH = 64;
@@ -17,6 +19,16 @@ export function sameValue(a: unknown, b: unknown, depth = 0): boolean {
     const other = b as unknown[];
     if (a.length !== other.length) return false;
     for (let i = 0; i < a.length; i++) if (!sameValue(a[i], other[i], depth + 1)) return false;
+    return true;
+  }
+  if (isDeepFrozen(a) && isDeepFrozen(b)) {
+    // Frozen maps: their key lists may be known already (frozen-keys.ts); as many keys, each found in b, is the same keys.
+    const keys = keysOf(a);
+    if (keys.length !== keysOf(b).length) return false;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i]!;
+      if (!Object.hasOwn(b, key) || !sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key], depth + 1)) return false;
+    }
     return true;
   }
   let count = 0;

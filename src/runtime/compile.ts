@@ -12,6 +12,7 @@ import type { StateStore } from './state-store.js';
 import { addError, type RuntimeStatus } from './status.js';
 import { initialStatus } from './initial-status.js';
 import { providerOf } from './names.js';
+import { keysOf } from '../config/frozen-keys.js';
 import { buildChain, type MiddlewareBuildDeps } from './build-middlewares.js';
 import { createServiceBuilder } from './build-services.js';
 import { defaultEntryPoints, type EntryPointView } from './entry-point-view.js';
@@ -75,7 +76,7 @@ export function compile(input: CompileInput, deps: CompileDeps): RoutingTable {
   };
 
   const routers = http.routers ?? {};
-  for (const name of Object.keys(routers)) {
+  for (const name of keysOf(routers)) {
     const router = routers[name]!;
     const routerStatus = status.routers[name]!;
     const provider = providerOf(name);

@@ -3,6 +3,7 @@ import type { ElementError } from '../config/validate-dynamic.js';
 import type { MiddlewareRegistry } from '../middleware/registry.js';
 import type { RuntimeStatus } from './status.js';
 import { providerOf } from './names.js';
+import { keysOf } from '../config/frozen-keys.js';
 import { NO_STRINGS } from '../empty.js';
 
 const SERVICE_KINDS = ['loadBalancer', 'weighted', 'mirroring', 'failover', 'highestRandomWeight'] as const;
@@ -22,18 +23,18 @@ export function initialStatus(config: DynamicConfig, errors: ElementError[], reg
   const status: RuntimeStatus = { routers: {}, services: {}, middlewares: {} };
   const http = config.http ?? {};
   const routers = http.routers ?? {};
-  for (const name of Object.keys(routers)) {
+  for (const name of keysOf(routers)) {
     const router = routers[name]!;
     status.routers[name] = { name, provider: providerOf(name), status: 'enabled', config: router, using: NO_STRINGS, priority: 0 };
   }
   const services = http.services ?? {};
-  for (const name of Object.keys(services)) {
+  for (const name of keysOf(services)) {
     const service = services[name]!;
     const type = serviceType(service);
     status.services[name] = { name, provider: providerOf(name), status: 'enabled', config: service, type, usedBy: NO_STRINGS };
   }
   const middlewares = http.middlewares ?? {};
-  for (const name of Object.keys(middlewares)) {
+  for (const name of keysOf(middlewares)) {
     const middleware = middlewares[name]!;
     const key = Object.keys(middleware)[0] ?? '';
     const type = registry.get(key) ? key.toLowerCase() : key.toLowerCase() || 'unknown';
