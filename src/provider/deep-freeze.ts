@@ -58,7 +58,9 @@ function copy(value: unknown, depth: number, previous: unknown): unknown {
   }
   if (value === previous && isDeepFrozen(value)) return value;
   // Already frozen all the way down: walked only as far as it matches `previous`, never copied.
-  const settled: boolean = isDeepFrozen(value) as boolean;
+  // A provider's own objects are extensible: that bit answers for them without looking the mark up (a first
+  // snapshot of 10,000 routers is 50,000 objects).
+  const settled: boolean = !Object.isExtensible(value) && (isDeepFrozen(value) as boolean);
   if (depth > MAX_DEPTH) {
     if (settled) return value;
     throw UNSUPPORTED;
