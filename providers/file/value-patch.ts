@@ -33,7 +33,7 @@ function isMapping(value: unknown): value is Mapping {
 
 /** The patch that turns `before` into a value equal to `after`, keys in the same order. */
 export function diffValue(before: unknown, after: unknown, depth = PATCH_DEPTH): ValuePatch {
-  if (depth === 0 || !isMapping(before) || !isMapping(after)) return sameValue(before, after, 0) ? { same: true } : { value: after };
+  if (depth === 0 || !isMapping(before) || !isMapping(after)) return sameParsed(before, after, 0) ? { same: true } : { value: after };
   const keys = Object.keys(after);
   const sameKeys = sameKeyList(Object.keys(before), keys);
   const changed = new Map<string, ValuePatch>();
@@ -85,18 +85,18 @@ function sameKeyList(a: string[], b: string[]): boolean {
 
 // Equal as parsed values (primitives, arrays, plain mappings with keys in the same order). Anything else is
 // "different", which only costs sending it.
-function sameValue(a: unknown, b: unknown, depth: number): boolean {
+function sameParsed(a: unknown, b: unknown, depth: number): boolean {
   if (Object.is(a, b)) return true;
   if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || depth > MAX_COMPARE_DEPTH) return false;
   if (Array.isArray(a)) {
     if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameValue(a[i], b[i], depth + 1)) return false;
+    for (let i = 0; i < a.length; i++) if (!sameParsed(a[i], b[i], depth + 1)) return false;
     return true;
   }
   if (!isMapping(a) || !isMapping(b) || Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
   const keys = Object.keys(a);
   if (!sameKeyList(keys, Object.keys(b))) return false;
-  for (const key of keys) if (!sameValue(a[key], b[key], depth + 1)) return false;
+  for (const key of keys) if (!sameParsed(a[key], b[key], depth + 1)) return false;
   return true;
 }
 
