@@ -19,12 +19,15 @@ start_backend "$RUN" "$BACKEND"; PIDS+=($!)
 gateway_config "$RUN" "$WEB"
 # The default throttle (2 s, as Traefik's) would fold two rewrites into one reload: apply each one.
 echo "  providersThrottleDuration: 0s" >> "$RUN/switchyard.yaml"
+# The routers that never change, written once: generating 10,000 lines in a shell loop on every rewrite
+# took CPU from the cores the gateway and wrk share, during the very window being measured.
+for i in $(seq 1 "$ROUTERS"); do echo "    r$i: { rule: \"Host(\`h$i.bench\`)\", service: backend }"; done > "$RUN/routers.part"
 # write_config <generation>: ROUTERS routers; the one named after the generation changes each time.
 write_config() {
   {
     echo "http:"
     echo "  routers:"
-    for i in $(seq 1 "$ROUTERS"); do echo "    r$i: { rule: \"Host(\`h$i.bench\`)\", service: backend }"; done
+    cat "$RUN/routers.part"
     echo "    bench: { rule: \"PathPrefix(\`/\`)\", service: backend }"
     echo "    gen$1: { rule: \"Path(\`/generation-$1\`)\", service: backend, middlewares: [generation] }"
     echo "  middlewares:"
@@ -67,7 +70,13 @@ for round in $(seq 1 "$ROUNDS"); do
   for _ in $(seq 1 100); do serves "$(cat "$RUN/last")" && { applied=yes; break; }; sleep 0.1; done
   awk -v r="$round" -v s="$steady" -v se="$steady_err" -v l="$reloading" -v le="$reloading_err" -v n="$(cut -d- -f2 "$RUN/last") ($applied)" \
     'BEGIN { printf "| %s | %.0f | %d | %.0f | %d | %s | %.2f |\n", r, s, se, l, le, n, l / s }'
+  awk -v s="$steady" -v l="$reloading" 'BEGIN { printf "%.4f\n", l / s }' >> "$RUN/ratios"
 done
+# Steady throughput drifts from one round to the next on a shared machine: the median of many short
+# rounds says more than any one of them.
+if [ "$ROUNDS" -gt 0 ]; then
+  echo "Median reloading / steady over $ROUNDS rounds: $(sort -n "$RUN/ratios" | awk '{ v[NR] = $1 } END { printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')"
+fi
 
 # CPU per reload without traffic: a rewrite every 2 s, each checked once to be in service (polling
 # more often would count the polls' connections as reload cost).
