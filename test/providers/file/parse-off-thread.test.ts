@@ -11,6 +11,7 @@ import { parseConfigFile } from '../../../providers/file/parse-file.js';
 import { createFileParser } from '../../../providers/file/parse-off-thread.js';
 import { silentLogger } from '../../../src/log.js';
 import type { ProviderSnapshot } from '../../../src/provider/provider.js';
+import { readSnapshots } from '../../helpers/snapshot-reader.js';
 
 function capture() {
   const lines: Array<{ msg: string }> = [];
@@ -197,27 +198,8 @@ t.test('a watching file provider reads big files through the thread and keeps th
   };
   const routers = (host: string) => `http:\n  routers:\n    web: { rule: "Host(\`${host}\`)", service: s }\n`;
   await put(routers('one.test'));
-  const controller = new AbortController();
   const provider = createFileProvider({ path: file, mode: 'filename', watch: true, log: silentLogger, debounceMs: 20, offThreadChars: 0 });
-  const it = provider.watch(controller.signal)[Symbol.asyncIterator]();
-  let pending: Promise<IteratorResult<ProviderSnapshot>> | undefined;
-  t.teardown(async () => {
-    controller.abort();
-    await pending;
-    // Ends the watch where it waits, so its parsing thread is stopped.
-    await it.return?.();
-  });
-  // Reads snapshots until one passes the test (a save can be seen as more than one change).
-  const until = async (what: string, test: (s: ProviderSnapshot) => boolean): Promise<ProviderSnapshot> => {
-    const deadline = Date.now() + 5000;
-    while (Date.now() < deadline) {
-      pending ??= it.next().finally(() => (pending = undefined));
-      const step = await Promise.race([pending, new Promise<'late'>((resolve) => setTimeout(resolve, deadline - Date.now(), 'late'))]);
-      if (step === 'late' || step.done) break;
-      if (test(step.value)) return step.value;
-    }
-    throw new Error(`no snapshot where ${what}`);
-  };
+  const { until } = readSnapshots(t, provider);
   const rule = (s: ProviderSnapshot) => s.config.http?.routers?.web?.rule;
   await until('the first file is read', (s) => rule(s) === 'Host(`one.test`)');
   await put(routers('two.test'));

@@ -6,6 +6,7 @@ import { createFileProvider } from '../../../providers/file/file-provider.js';
 import { fileProvider } from '../../../providers/file/index.js';
 import { silentLogger } from '../../../src/log.js';
 import { elementOrigin, type ProviderSnapshot } from '../../../src/provider/provider.js';
+import { readSnapshots } from '../../helpers/snapshot-reader.js';
 
 const DEADLINE_MS = 5000;
 
@@ -17,30 +18,9 @@ async function watchFolder(t: Test, dir: string, options: { filename?: string; d
     options.debounceMs === undefined
       ? fileProvider.create(where, { log: silentLogger, baseDir: dir })
       : createFileProvider({ path: path.join(dir, options.filename ?? ''), mode: options.filename === undefined ? 'directory' : 'filename', watch: true, log: silentLogger, debounceMs: options.debounceMs });
-  const controller = new AbortController();
-  const iterator = provider.watch(controller.signal)[Symbol.asyncIterator]();
-  let pending: Promise<IteratorResult<ProviderSnapshot>> | undefined;
-  let last: ProviderSnapshot | undefined;
-  const until = async (what: string, test: (s: ProviderSnapshot) => boolean): Promise<ProviderSnapshot> => {
-    const deadline = Date.now() + DEADLINE_MS;
-    while (Date.now() < deadline) {
-      pending ??= iterator.next().finally(() => (pending = undefined));
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), deadline - Date.now())));
-      const step = await Promise.race([pending, timeout]);
-      clearTimeout(timer);
-      if (step === 'timeout' || step.done) break;
-      last = step.value;
-      if (test(last)) return last;
-    }
-    throw new Error(`no snapshot where ${what} within ${DEADLINE_MS} ms; last: ${JSON.stringify(last)}`);
-  };
-  t.teardown(async () => {
-    controller.abort();
-    await pending;
-  });
+  const { until, controller, ended } = readSnapshots(t, provider, DEADLINE_MS);
   const first = await until('the first snapshot arrived', () => true);
-  return { until, first, controller, ended: async () => (await (pending ?? iterator.next())).done };
+  return { until, first, controller, ended };
 }
 
 // Writes files into a fresh temp folder and watches it.
