@@ -9,3 +9,13 @@ export function entriesOf<T>(record: Readonly<Record<string, T>>): Array<[string
   for (let i = 0; i < keys.length; i++) out[i] = [keys[i]!, record[keys[i]!]!];
   return out;
 }
+
+/**
+ * Sets `record[key]` as a plain own property: defineProperty for a `__proto__` key, which an assignment
+ * would take as the prototype (structuredClone and the parsers keep it a plain key); plain assignment for
+ * every other key, much cheaper over 10,000 elements (issue 8).
+ */
+export function putOwn(record: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(record, key, { value, enumerable: true, writable: true, configurable: true });
+  else record[key] = value;
+}

@@ -1,6 +1,7 @@
 import { isDeepFrozen, markDeepFrozen } from '../../src/config/deep-frozen.js';
 import { keysOf, rememberKeys } from '../../src/config/frozen-keys.js';
 import { deepFreeze } from '../../src/provider/deep-freeze.js';
+import { putOwn } from '../../src/records.js';
 
 /**
  * How a parsed file's value differs from the file's previous value, in a form the parsing thread can post
@@ -59,16 +60,16 @@ export function applyPatch(before: unknown, patch: ValuePatch): unknown {
   if (patch.keys === undefined) {
     // The same keys (a reload that changed values only): every value is copied, then each changed one replaced,
     // which keeps its position; no lookup in the patch for each of 10,000 keys.
-    for (let i = 0; i < keys.length; i++) put(out, keys[i]!, before[keys[i]!]);
+    for (let i = 0; i < keys.length; i++) putOwn(out, keys[i]!, before[keys[i]!]);
     for (const [key, change] of patch.changed) {
       if (!Object.hasOwn(before, key)) throw new Error(`the patch changes "${key}", which the value does not have`);
-      put(out, key, applyPatch(before[key], change));
+      putOwn(out, key, applyPatch(before[key], change));
     }
   } else {
     for (const key of keys) {
       const change = patch.changed.get(key);
       if (change === undefined && !Object.hasOwn(before, key)) throw new Error(`the patch keeps "${key}", which the value does not have`);
-      put(out, key, change === undefined ? before[key] : applyPatch(before[key], change));
+      putOwn(out, key, change === undefined ? before[key] : applyPatch(before[key], change));
     }
   }
   Object.freeze(markDeepFrozen(out));
@@ -98,10 +99,4 @@ function sameParsed(a: unknown, b: unknown, depth: number): boolean {
   if (!sameKeyList(keys, Object.keys(b))) return false;
   for (const key of keys) if (!sameParsed(a[key], b[key], depth + 1)) return false;
   return true;
-}
-
-// defineProperty keeps a `__proto__` key a plain key, as the parser made it.
-function put(out: Mapping, key: string, value: unknown): void {
-  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
-  else out[key] = value;
 }

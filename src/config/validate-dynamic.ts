@@ -6,6 +6,7 @@ import { checkMiddleware, checkRouter, checkService } from './element-checks.js'
 import { isDeepFrozen, markDeepFrozen } from './deep-frozen.js';
 import { keysOf } from './frozen-keys.js';
 import { NO_STRINGS } from '../empty.js';
+import { putOwn } from '../records.js';
 
 /** Why one element (or the configuration's top level) was left out of a provider's snapshot. */
 export interface ElementError {
@@ -38,12 +39,6 @@ const both = (a: string[], b: string[]): string[] => (b.length === 0 ? a : a.len
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-// defineProperty keeps a `__proto__` name a plain key instead of reaching the prototype.
-function put(target: Record<string, unknown>, key: string, value: unknown): void {
-  // Only that one name needs it; plain assignment is much cheaper for the 10,000 others (issue 8).
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
-  else target[key] = value;
-}
 
 // YAML's `compress:` (no value) means "with defaults", as Traefik users write it.
 function withEmptyOptions(raw: unknown): unknown {
@@ -159,9 +154,9 @@ export function validateDynamic(input: unknown, source: DynamicSource, middlewar
         if (kept === undefined) {
           if (!dropped && keep === raw) continue;
           kept = {};
-          for (let j = 0; j < i; j++) put(kept, names[j]!, elements[names[j]!]);
+          for (let j = 0; j < i; j++) putOwn(kept, names[j]!, elements[names[j]!]);
         }
-        if (!dropped) put(kept, name, keep);
+        if (!dropped) putOwn(kept, name, keep);
       }
       out[section] = kept ?? elements;
       // Only a section without errors is remembered: errors name their origin, which may change on its own.
@@ -195,7 +190,7 @@ function validateTls(tls: Record<string, unknown>, report: (kind: Kind, name: st
     if (!isObject(tls[group])) continue;
     const kept: Record<string, unknown> = (out[group] = {});
     for (const [name, value] of Object.entries(tls[group])) {
-      if (isObject(value)) put(kept, name, value);
+      if (isObject(value)) putOwn(kept, name, value);
       else report('tls', name, value, [`${group}.${name} must be object`]);
     }
   }

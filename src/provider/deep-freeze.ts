@@ -1,5 +1,6 @@
 import { isDeepFrozen, markDeepFrozen } from '../config/deep-frozen.js';
 import { keysOf } from '../config/frozen-keys.js';
+import { putOwn } from '../records.js';
 
 /**
  * Freezes a value and everything reachable from it, so a configuration can be shared instead of copied.
@@ -104,9 +105,9 @@ function copy(value: unknown, depth: number, previous: unknown): unknown {
       if (out === undefined) {
         if (Object.is(item, earlier)) continue;
         out = {};
-        for (let j = 0; j < i; j++) put(out, keyStack[base + j]!, before![keyStack[base + j]!]);
+        for (let j = 0; j < i; j++) putOwn(out, keyStack[base + j]!, before![keyStack[base + j]!]);
       }
-      put(out, key, item);
+      putOwn(out, key, item);
     }
     return out === undefined ? before : frozen(out);
   } finally {
@@ -141,12 +142,6 @@ function sameKeyOrder(before: Plain, base: number, count: number): boolean {
     if (keyStack[base + i++] !== key) return false;
   }
   return i === count;
-}
-
-function put(out: Plain, key: string, item: unknown): void {
-  // defineProperty keeps a `__proto__` key a plain key, as structuredClone does.
-  if (key === '__proto__') Object.defineProperty(out, key, { value: item, enumerable: true, writable: true, configurable: true });
-  else out[key] = item;
 }
 
 function frozen<T extends object>(value: T): T {
