@@ -1,5 +1,5 @@
 import { isDeepFrozen, markDeepFrozen } from '../../src/config/deep-frozen.js';
-import { keysOf, rememberKeys } from '../../src/config/frozen-keys.js';
+import { keysOf, rememberKeys, sameKeyList } from '../../src/config/frozen-keys.js';
 import { deepFreeze } from '../../src/provider/deep-freeze.js';
 import { putOwn } from '../../src/records.js';
 
@@ -76,12 +76,6 @@ export function applyPatch(before: unknown, patch: ValuePatch): unknown {
   // The next readers (validation, the watcher's copy, the merge) take this list instead of listing the map again.
   rememberKeys(out, keys);
   return out;
-}
-
-function sameKeyList(a: string[], b: string[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 // Equal as parsed values (primitives, arrays, plain mappings with keys in the same order). Anything else is

@@ -1,5 +1,5 @@
 import { isDeepFrozen, markDeepFrozen } from '../config/deep-frozen.js';
-import { keysOf } from '../config/frozen-keys.js';
+import { keysOf, sameKeyList } from '../config/frozen-keys.js';
 import { putOwn } from '../records.js';
 
 /**
@@ -57,11 +57,11 @@ function copy(value: unknown, depth: number, previous: unknown): unknown {
     if (typeof value === 'function' || typeof value === 'symbol') throw UNSUPPORTED;
     return value;
   }
-  if (value === previous && isDeepFrozen(value)) return value;
   // Already frozen all the way down: walked only as far as it matches `previous`, never copied.
   // A provider's own objects are extensible: that bit answers for them without looking the mark up (a first
   // snapshot of 10,000 routers is 50,000 objects).
   const settled: boolean = !Object.isExtensible(value) && (isDeepFrozen(value) as boolean);
+  if (settled && value === previous) return value;
   if (depth > MAX_DEPTH) {
     if (settled) return value;
     throw UNSUPPORTED;
@@ -121,11 +121,7 @@ function copy(value: unknown, depth: number, previous: unknown): unknown {
 function settledCopy(value: Plain, before: Plain | undefined, depth: number): unknown {
   if (before === undefined) return value;
   const keys = keysOf(value);
-  const prior = keysOf(before);
-  if (keys !== prior) {
-    if (keys.length !== prior.length) return value;
-    for (let i = 0; i < keys.length; i++) if (keys[i] !== prior[i]) return value;
-  }
+  if (!sameKeyList(keys, keysOf(before))) return value;
   for (let i = 0; i < keys.length; i++) {
     const earlier = before[keys[i]!];
     if (!Object.is(copy(value[keys[i]!], depth + 1, earlier), earlier)) return value;
