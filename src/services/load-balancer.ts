@@ -69,8 +69,17 @@ export function createLoadBalancer(config: LoadBalancerConfig, ctx: ServiceBuild
     return flags;
   };
   const up = checked ? (i: number): boolean => (upNow ??= readUp())[i] === 1 : (i: number): boolean => servers[i]!.weight > 0;
-  // A fenced server (a draining pod) keeps the sticky sessions it has but is never chosen for a new one.
-  const pickable = (i: number): boolean => up(i) && !servers[i]!.fenced;
+  // The servers that take new requests, a flag each, listed once per change of health: the members the balancer
+  // picks among (wrr walks their listed sequence). A fenced server (a draining pod) keeps the sticky sessions it
+  // has but is never chosen for a new one.
+  let pickableNow: Uint8Array | undefined;
+  const readPickable = (): Uint8Array => {
+    const flags = new Uint8Array(servers.length);
+    for (let i = 0; i < servers.length; i++) flags[i] = up(i) && !servers[i]!.fenced ? 1 : 0;
+    return flags;
+  };
+  const members = (): Uint8Array => (pickableNow ??= readPickable());
+  const pickable = (i: number): boolean => members()[i] === 1;
   // Hashing every server URL is only worth it for a sticky service (a compile of 10,000 services paid for it).
   const sticky = config.sticky?.cookie ? { cookie: resolveStickyCookie(config.sticky.cookie, ctx.name), items: new StickyItems(servers.map((s) => s.url)) } : undefined;
   const { forwarder } = ctx;
@@ -78,10 +87,10 @@ export function createLoadBalancer(config: LoadBalancerConfig, ctx: ServiceBuild
   const balance = (req: IncomingMessage, tried: Set<string> | undefined): number => {
     // A retrying middleware marks servers that failed; prefer another one while any is left.
     if (tried?.size) {
-      const fresh = balancer.pick(req, (i) => pickable(i) && !tried.has(servers[i]!.url));
+      const fresh = balancer.pick(req, (i) => pickable(i) && !tried.has(servers[i]!.url), members());
       if (fresh !== -1) return fresh;
     }
-    return balancer.pick(req, pickable);
+    return balancer.pick(req, pickable, members());
   };
 
   // Not async, and no closure unless a strategy times the exchange or passive checks read its outcome:
@@ -99,13 +108,13 @@ export function createLoadBalancer(config: LoadBalancerConfig, ctx: ServiceBuild
   };
   if (!checked) {
     // Nothing can change its health: no signal, listeners or closures to keep per service (issue 8: 10,000 of them).
-    const always = servers.some((_, i) => pickable(i)) ? yes : no;
+    const always = servers.some((s) => s.weight > 0 && !s.fenced) ? yes : no;
     return { healthChecked: false, handle, healthy: always, onHealthChange: neverChanges, serverStatus: unchecked, close: detached };
   }
   const healthy = (): boolean => servers.some((_, i) => pickable(i));
   const signal = createHealthSignal(healthy);
   const changed = (): void => {
-    upNow = undefined; // first: the signal's listeners read health again
+    upNow = pickableNow = undefined; // first: the signal's listeners read health again
     signal.update();
   };
   const unsubscribe = checker?.onChange(changed);

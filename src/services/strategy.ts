@@ -5,7 +5,7 @@ import type { HashKey } from './hash-key.js';
 import { createLeastTime, createLeastTimeState } from './least-time.js';
 import { createP2c, createP2cState } from './p2c.js';
 import { pickRendezvous, seedOf } from './rendezvous.js';
-import { createWrrState, pickSmoothWrr, type WrrState } from './wrr.js';
+import { createWrrState, pickSmoothWrr, pickWrrCycle, type WrrState } from './wrr.js';
 
 /** The `loadBalancer.strategy` values. */
 export const STRATEGIES = ['wrr', 'p2c', 'leasttime', 'hrw'] as const;
@@ -15,8 +15,12 @@ export type Strategy = (typeof STRATEGIES)[number];
 
 /** Chooses among a fixed list of items (servers or child services) for each request. */
 export interface Balancer {
-  /** Picks an item `eligible` accepts; weight-0 items are never picked; -1 when none is left. */
-  pick(req: IncomingMessage, eligible: (index: number) => boolean): number;
+  /**
+   * Picks an item `eligible` accepts; weight-0 items are never picked; -1 when none is left. `members`, when
+   * given, flags (1) the items taking new requests, which `eligible` accepts unless it narrows them further
+   * (a retry): wrr then walks one listed period of its sequence instead of every item (issue 8).
+   */
+  pick(req: IncomingMessage, eligible: (index: number) => boolean, members?: Uint8Array): number;
   /** Runs one forward to item `index`, so strategies that watch load can count it and time its first byte. */
   track(index: number, res: ServerResponse, forward: () => Promise<ForwardOutcome>): Promise<ForwardOutcome>;
 }
@@ -52,7 +56,7 @@ export function createBalancer(options: BalancerOptions): Balancer {
   switch (options.strategy) {
     case 'wrr': {
       const position = wrr();
-      return { pick: (_req, eligible) => pickSmoothWrr(weights, position, eligible), track: untracked };
+      return { pick: (_req, eligible, members) => wrrPick(weights, position, eligible, members), track: untracked };
     }
     case 'p2c':
       return createP2c(weights, state.get(`p2c:${stateKey}`, () => createP2cState(weights.length)));
@@ -63,12 +67,17 @@ export function createBalancer(options: BalancerOptions): Balancer {
       const { hashKey } = options;
       const position = wrr();
       return {
-        pick(req, eligible) {
+        pick(req, eligible, members) {
           const key = hashKey(req);
-          return key ? pickRendezvous(key, seeds, weights, eligible) : pickSmoothWrr(weights, position, eligible);
+          return key ? pickRendezvous(key, seeds, weights, eligible) : wrrPick(weights, position, eligible, members);
         },
         track: untracked,
       };
     }
   }
+}
+
+// The listed period when the caller names the members, the running weights (a walk of every item) otherwise.
+function wrrPick(weights: readonly number[], state: WrrState, eligible: (index: number) => boolean, members: Uint8Array | undefined): number {
+  return members ? pickWrrCycle(weights, state, members, eligible) : pickSmoothWrr(weights, state, eligible);
 }
