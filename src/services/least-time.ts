@@ -24,6 +24,8 @@ const FAILURE_MS = 1000;
 // An average fades by half every this many ms without a sample, so a server that once answered slowly
 // (or failed) is tried again eventually instead of being starved forever on one bad measurement.
 const HALF_LIFE_MS = 10_000;
+// How far the epoch of the scores' powers may fall behind (2^100 at most, far from overflowing).
+const REBASE_MS = 100 * HALF_LIFE_MS;
 
 /** Calls `mark` the first time headers are written to `res` (the server's answer being relayed). */
 function onHeaders(res: ServerResponse, mark: () => void): void {
@@ -52,6 +54,13 @@ export function createLeastTime(weights: readonly number[], wrr: WrrState, state
     state.ttfb[i] = Math.max(previous + ALPHA * (sample - previous), Number.MIN_VALUE);
     state.sampledAt[i] = now;
   };
+  // A server's average at `now` is ttfb × 2^((sampledAt - epoch) / HALF_LIFE) × 2^(-(now - epoch) / HALF_LIFE); the last
+  // factor is the same for every server, so scores are compared without it, and the power before it is computed once
+  // per sample (`grownAt` holds the sampledAt it was computed for) instead of once per server per pick (issue 8). The
+  // epoch moves up now and then so the powers stay in range.
+  let epoch = performance.now();
+  const growth = new Float64Array(weights.length);
+  const grownAt = new Float64Array(weights.length).fill(Number.NaN);
   // Each pick's scores, kept for its tie-break (a pick runs to its end synchronously); Infinity marks a server not in the running.
   const scores = new Float64Array(weights.length);
   let best = Infinity;
@@ -59,7 +68,11 @@ export function createLeastTime(weights: readonly number[], wrr: WrrState, state
   return {
     pick(_req, eligible) {
       const now = performance.now();
-      // One pass, no closure or set per pick, and no power for a server never measured (issue 8: 55 µs at 1,000 servers).
+      if (now - epoch > REBASE_MS) {
+        epoch = now;
+        grownAt.fill(Number.NaN);
+      }
+      // One pass, no closure or set per pick, and no power per server (issue 8: 55 µs at 1,000 servers).
       best = Infinity;
       let first = -1;
       let ties = 0;
@@ -70,7 +83,15 @@ export function createLeastTime(weights: readonly number[], wrr: WrrState, state
           continue;
         }
         const ttfb = state.ttfb[i]!;
-        const score = ttfb === 0 ? 0 : (average(i, now) * (1 + state.inFlight[i]!)) / weight;
+        let score = 0;
+        if (ttfb !== 0) {
+          const at = state.sampledAt[i]!;
+          if (grownAt[i] !== at) {
+            growth[i] = 2 ** ((at - epoch) / HALF_LIFE_MS);
+            grownAt[i] = at;
+          }
+          score = (ttfb * growth[i]! * (1 + state.inFlight[i]!)) / weight;
+        }
         scores[i] = score;
         if (score < best) {
           best = score;
