@@ -1,7 +1,8 @@
 import { isDeepFrozen, markDeepFrozen } from '../../src/config/deep-frozen.js';
-import { keysOf, rememberKeys, sameKeyList } from '../../src/config/frozen-keys.js';
+import { keysOf, rememberKeys } from '../../src/config/frozen-keys.js';
 import { deepFreeze } from '../../src/provider/deep-freeze.js';
 import { putOwn } from '../../src/records.js';
+import { sameItems } from '../../src/same-items.js';
 
 /**
  * How a parsed file's value differs from the file's previous value, in a form the parsing thread can post
@@ -36,7 +37,7 @@ function isMapping(value: unknown): value is Mapping {
 export function diffValue(before: unknown, after: unknown, depth = PATCH_DEPTH): ValuePatch {
   if (depth === 0 || !isMapping(before) || !isMapping(after)) return sameParsed(before, after, 0) ? { same: true } : { value: after };
   const keys = Object.keys(after);
-  const sameKeys = sameKeyList(Object.keys(before), keys);
+  const sameKeys = sameItems(Object.keys(before), keys);
   const changed = new Map<string, ValuePatch>();
   for (const key of keys) {
     const patch = Object.hasOwn(before, key) ? diffValue(before[key], after[key], depth - 1) : { value: after[key] };
@@ -90,7 +91,7 @@ function sameParsed(a: unknown, b: unknown, depth: number): boolean {
   }
   if (!isMapping(a) || !isMapping(b) || Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
   const keys = Object.keys(a);
-  if (!sameKeyList(keys, Object.keys(b))) return false;
+  if (!sameItems(keys, Object.keys(b))) return false;
   for (const key of keys) if (!sameParsed(a[key], b[key], depth + 1)) return false;
   return true;
 }

@@ -26,11 +26,3 @@ export function keysOf(map: object): readonly string[] {
 export function rememberKeys(map: object, keys: readonly string[]): void {
   if (keys.length >= REMEMBERED_FROM && isDeepFrozen(map)) listed.set(map, Object.isFrozen(keys) ? keys : Object.freeze(keys));
 }
-
-/** Whether two key lists are the same keys in the same order (the same list, as keysOf hands out, at once). */
-export function sameKeyList(a: readonly string[], b: readonly string[]): boolean {
-  if (a === b) return true;
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}

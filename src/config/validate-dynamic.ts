@@ -39,7 +39,6 @@ const both = (a: string[], b: string[]): string[] => (b.length === 0 ? a : a.len
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-
 // YAML's `compress:` (no value) means "with defaults", as Traefik users write it.
 function withEmptyOptions(raw: unknown): unknown {
   if (!isObject(raw)) return raw;

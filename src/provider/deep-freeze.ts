@@ -1,5 +1,6 @@
 import { isDeepFrozen, markDeepFrozen } from '../config/deep-frozen.js';
-import { keysOf, sameKeyList } from '../config/frozen-keys.js';
+import { keysOf } from '../config/frozen-keys.js';
+import { sameItems } from '../same-items.js';
 import { putOwn } from '../records.js';
 
 /**
@@ -121,7 +122,7 @@ function copy(value: unknown, depth: number, previous: unknown): unknown {
 function settledCopy(value: Plain, before: Plain | undefined, depth: number): unknown {
   if (before === undefined) return value;
   const keys = keysOf(value);
-  if (!sameKeyList(keys, keysOf(before))) return value;
+  if (!sameItems(keys, keysOf(before))) return value;
   for (let i = 0; i < keys.length; i++) {
     const earlier = before[keys[i]!];
     if (!Object.is(copy(value[keys[i]!], depth + 1, earlier), earlier)) return value;

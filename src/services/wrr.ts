@@ -1,3 +1,5 @@
+import { sameItems } from '../same-items.js';
+
 /**
  * Smooth weighted round-robin, nginx's algorithm (ngx_http_upstream_get_peer): every pick adds each
  * eligible item's weight to its running weight, takes the largest, and subtracts the eligible total
@@ -63,7 +65,7 @@ const MAX_PERIOD = 1 << 16;
  */
 export function pickWrrCycle(weights: readonly number[], state: WrrState, members: Uint8Array, eligible: (index: number) => boolean): number {
   let cycle = state.cycle;
-  if (cycle === undefined || (cycle.members !== members && !sameFlags(cycle.members, members))) {
+  if (cycle === undefined || (cycle.members !== members && !sameItems(cycle.members, members))) {
     cycle = state.cycle = listCycle(weights, members, cycle);
   } else cycle.members = members;
   const { order } = cycle;
@@ -75,12 +77,6 @@ export function pickWrrCycle(weights: readonly number[], state: WrrState, member
     if (eligible(item)) return item;
   }
   return -1;
-}
-
-function sameFlags(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
 
 // The period over the members from zero running weights (its order null when too long to list), starting at the

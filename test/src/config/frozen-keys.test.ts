@@ -1,5 +1,5 @@
 import t from 'tap';
-import { keysOf, rememberKeys, sameKeyList } from '../../../src/config/frozen-keys.js';
+import { keysOf, rememberKeys } from '../../../src/config/frozen-keys.js';
 import { deepFreeze } from '../../../src/provider/deep-freeze.js';
 
 const big = (n: number, prefix = 'r') => Object.fromEntries(Array.from({ length: n }, (_, i) => [`${prefix}${i}`, { rule: `Path(\`/${i}\`)` }]));
@@ -29,16 +29,3 @@ t.test('a builder hands on the list it built a frozen map with', async (t) => {
   rememberKeys(open, Object.keys(open));
   t.not(keysOf(open), keysOf(open), 'a map that can still change is not remembered');
 });
-
-const lists: Array<[string, string[], string[], boolean]> = [
-  ['the same keys in order', ['a', 'b'], ['a', 'b'], true],
-  ['another order', ['a', 'b'], ['b', 'a'], false],
-  ['a key more', ['a'], ['a', 'b'], false],
-  ['both empty', [], [], true],
-];
-for (const [name, a, b, same] of lists) {
-  t.test(`key lists: ${name}`, async (t) => {
-    t.equal(sameKeyList(a, b), same);
-    t.equal(sameKeyList(b, a), same);
-  });
-}
