@@ -1,5 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { parseConfigFile, type ParseResult } from './parse-file.js';
+import { scheduleRelease } from '../../src/release-memory.js';
 import { diffValue, type ValuePatch } from './value-patch.js';
 
 /**
@@ -18,6 +19,11 @@ export type ParseAnswer = { ready: true } | { id: number; result?: ParseResult; 
 // what changed.
 const last = new Map<string, { id: number; value: unknown }>();
 
+// A parse of a big file allocates several times the file's value, and V8 keeps those pages after the parse
+// (src/release-memory.ts): a second after the last answer they go back to the system. The pause this costs
+// is this thread's, not the serving thread's.
+const memory = scheduleRelease({ delayMs: 1000 });
+
 // Answers every request with what parseConfigFile answers on the main thread; a result that cannot be
 // copied to it (no parser returns one today) is left to the main thread rather than lost.
 parentPort!.on('message', (request: ParseRequest) => {
@@ -35,6 +41,7 @@ parentPort!.on('message', (request: ParseRequest) => {
   } catch {
     parentPort!.postMessage({ id } satisfies ParseAnswer);
   }
+  memory.changed();
 });
 // The parsers are loaded: from now on a request is answered without waiting for them.
 parentPort!.postMessage({ ready: true } satisfies ParseAnswer);

@@ -147,6 +147,7 @@ export function resolveStaticConfig(raw: StaticConfigInput): StaticConfig {
       forwardingTimeouts: { dialTimeout: ms(forwarding?.dialTimeout, '30s'), responseHeaderTimeout: ms(forwarding?.responseHeaderTimeout, '0s'), idleConnTimeout: ms(forwarding?.idleConnTimeout, '90s') },
     },
     ...(raw.forwarder && { forwarder: raw.forwarder }),
+    memory: { releaseAfterReload: ms(raw.memory?.releaseAfterReload, '0s') },
     certificatesResolvers: raw.certificatesResolvers ?? {},
     workers: raw.workers === 'auto' ? availableParallelism() : Number(raw.workers ?? 1),
     global: { checkNewVersion: raw.global?.checkNewVersion ?? true, sendAnonymousUsage: raw.global?.sendAnonymousUsage ?? false },

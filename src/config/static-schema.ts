@@ -155,6 +155,15 @@ export function buildStaticSchema(extraProviders: Record<string, TSchema> = {}) 
         description: 'Client library for plain HTTP/1 requests to servers: `undici` (default) or `http-proxy` (http-proxy-3); WebSocket upgrades always use http-proxy-3 (a Switchyard extension).',
       }),
     ),
+    memory: Opt(
+      Strict({
+        releaseAfterReload: Opt(
+          Duration(
+            'Quiet time after a configuration is put in service before the memory its build freed is given back to the system (default 0s: never). The collection pauses the serving thread for about two full garbage collections and shrinks the young generation, which costs requests/s under load until it has grown again; while reloads go on it runs at most every six times this (a Switchyard extension).',
+          ),
+        ),
+      }),
+    ),
     certificatesResolvers: Opt(NamedMap(CertificateResolverSchema)),
     workers: Opt(
       // The string form lets `--workers=2` and SWITCHYARD_WORKERS=2 through, since flags arrive as text for a union.
