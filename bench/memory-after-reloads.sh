@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Resident memory of one Switchyard process with many routers, through the phases of a gateway's life:
-# idle after the first load, under wrk, while the file is rewritten every second under wrk, idle after
-# the reloads stop, and under wrk again. Prints the RSS of each phase, wrk's requests/s, and what each
-# release of freed memory (`memory.releaseAfterReload`) did: RSS before and after, and its duration.
+# idle after the first load, under wrk, while the file is rewritten every second under wrk, idle 8 s and
+# 60 s after the reloads stop, and under wrk again. Prints the RSS of each phase, wrk's requests/s, and
+# what each release of freed memory (`memory.releaseAfterReload`) did: RSS before and after, duration.
 # Usage: bash bench/memory-after-reloads.sh [routers] [reloads] [releaseAfterReload]
 #   releaseAfterReload: the static option (default here 5s; the gateway's own default, 0s, never releases).
+#   BENCH_NODE_FLAGS passes V8 or Node flags to the gateway (e.g. --min-semi-space-size=16).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -31,12 +32,12 @@ write_config() {
   mv "$RUN/bench.yaml.tmp" "$RUN/dyn/bench.yaml"
 }
 write_config 0
-"$NODE" bin/switchyard.js --configFile="$RUN/switchyard.yaml" >"$RUN/switchyard.log" 2>&1 & GATEWAY=$!; PIDS+=($GATEWAY)
+"$NODE" ${BENCH_NODE_FLAGS:-} bin/switchyard.js --configFile="$RUN/switchyard.yaml" >"$RUN/switchyard.log" 2>&1 & GATEWAY=$!; PIDS+=($GATEWAY)
 for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$WEB/" >/dev/null && break; sleep 0.05; done
 curl -sf "http://127.0.0.1:$WEB/" >/dev/null || { echo "switchyard did not come up"; cat "$RUN/switchyard.log"; exit 1; }
 rss() { awk '/VmRSS/ {printf "%d MB", $2 / 1024}' "/proc/$GATEWAY/status"; }
 load() { wrk -t1 -c50 -d"$1" "http://127.0.0.1:$WEB/" | awk '/Requests\/sec/ {printf "%d req/s", $2}'; }
-echo "routers: $ROUTERS, reloads: $RELOADS, memory.releaseAfterReload: $RELEASE"
+echo "routers: $ROUTERS, reloads: $RELOADS, memory.releaseAfterReload: $RELEASE, node flags: ${BENCH_NODE_FLAGS:-none}"
 sleep 8; echo "idle after the first load:      $(rss)"
 echo "under wrk, 10 s ($(load 10)):    $(rss)"
 wrk -t1 -c50 -d"$((RELOADS + 2))" "http://127.0.0.1:$WEB/" > "$RUN/wrk-reloads.txt" & WRK=$!
@@ -44,6 +45,8 @@ for g in $(seq 1 "$RELOADS"); do write_config "$g"; sleep 1; done
 wait $WRK
 echo "after $RELOADS reloads under wrk: $(rss) ($(awk '/Requests\/sec/ {printf "%d req/s", $2}' "$RUN/wrk-reloads.txt"), non-2xx: $(grep -c Non-2xx "$RUN/wrk-reloads.txt" || true))"
 sleep 8; echo "idle 8 s after the last reload: $(rss)"
+# Whether V8's own memory reducer has given the pages back by itself a minute later.
+sleep 52; echo "idle 60 s after the last reload: $(rss)"
 echo "under wrk again ($(load 10)):   $(rss)"
 sleep 8; echo "idle again:                     $(rss)"
 echo "releases (RSS before → after, ms):"
