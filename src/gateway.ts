@@ -113,7 +113,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     options.onAcme?.(acme);
   }
 
-  // A build's garbage is freed by V8 but stays resident until a memory-reducing collection, which an idle process never gets.
+  // A build's garbage is freed by V8 but stays resident until a memory-reducing collection, which V8 starts only once
+  // allocation has been low for a while: a gateway that keeps serving may never get one (docs/operations.md, Memory).
   const memory = scheduleRelease({
     delayMs: config.memory.releaseAfterReload,
     onReleased: ({ rssBefore, rssAfter, ms }) => log.debug({ rssBeforeMB: mb(rssBefore), rssAfterMB: mb(rssAfter), ms: Math.round(ms) }, 'memory freed by configuration changes given back to the system'),

@@ -103,7 +103,7 @@ export interface StaticConfig {
   };
   /** Client library for plain HTTP/1 forwarding; unset means undici (see src/proxy/forward.ts). */
   forwarder?: 'undici' | 'http-proxy';
-  /** Memory given back to the system after configuration changes (src/release-memory.ts); 0 never. */
+  /** Memory given back to the system after configuration changes (src/release-memory.ts); 0 (the default) never. */
   memory: { releaseAfterReload: number };
   /** As written; src/acme/resolver-config.ts applies the ACME defaults. */
   certificatesResolvers: Record<string, CertificateResolverInput>;

@@ -50,6 +50,9 @@ t.test('section defaults follow Traefik', async (t) => {
   t.same(config.log, { level: 'DEBUG', format: 'common', filePath: undefined, noColor: false });
   t.same(config.serversTransport, { insecureSkipVerify: false, rootCAs: [], maxIdleConnsPerHost: 200, forwardingTimeouts: { dialTimeout: 30_000, responseHeaderTimeout: 0, idleConnTimeout: 90_000 } });
   t.same(config.global, { checkNewVersion: true, sendAnonymousUsage: false });
+  // Off unless asked for: a release costs serving throughput (docs/operations.md, Memory).
+  t.same(config.memory, { releaseAfterReload: 0 });
+  t.same(resolveStaticConfig({ memory: { releaseAfterReload: '5s' } }).memory, { releaseAfterReload: 5000 });
 });
 
 t.test('sections that are off stay absent', async (t) => {
