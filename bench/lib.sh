@@ -36,3 +36,19 @@ gateway_config() {
 one_route() {
   printf 'http:\n  routers:\n    bench: { rule: "PathPrefix(`/`)", service: backend }\n  services:\n    backend:\n      loadBalancer:\n        servers: [{ url: "http://127.0.0.1:%s" }]\n' "$2" > "$1/dyn/bench.yaml"
 }
+# host_routers <count>: router lines r1..rN, each `Host(hN.bench)` to the service backend, for many_routers_yaml.
+host_routers() { for i in $(seq 1 "$1"); do echo "    r$i: { rule: \"Host(\`h$i.bench\`)\", service: backend }"; done; }
+# many_routers_yaml <backend-port> <routers-file> [line...]: an http section with the routers written by
+# host_routers, a router taking every other request, the given lines (more routers, or whole sections
+# indented as the routers are), and the one-server service backend.
+many_routers_yaml() {
+  local backend=$1 routers=$2
+  shift 2
+  echo "http:"
+  echo "  routers:"
+  cat "$routers"
+  echo "    bench: { rule: \"PathPrefix(\`/\`)\", service: backend }"
+  [ $# -gt 0 ] && printf '%s\n' "$@"
+  echo "  services:"
+  echo "    backend: { loadBalancer: { servers: [{ url: \"http://127.0.0.1:$backend\" }] } }"
+}

@@ -18,17 +18,9 @@ start_backend "$RUN" "$BACKEND"; PIDS+=($!)
 gateway_config "$RUN" "$WEB"
 # Every rewrite applied on its own; debug logs carry the releases.
 printf '  providersThrottleDuration: 0s\nlog: { level: DEBUG, format: json }\nmemory: { releaseAfterReload: %s }\n' "$RELEASE" >> "$RUN/switchyard.yaml"
-for i in $(seq 1 "$ROUTERS"); do echo "    r$i: { rule: \"Host(\`h$i.bench\`)\", service: backend }"; done > "$RUN/routers.part"
+host_routers "$ROUTERS" > "$RUN/routers.part"
 write_config() {
-  {
-    echo "http:"
-    echo "  routers:"
-    cat "$RUN/routers.part"
-    echo "    bench: { rule: \"PathPrefix(\`/\`)\", service: backend }"
-    echo "    gen$1: { rule: \"Path(\`/generation-$1\`)\", service: backend }"
-    echo "  services:"
-    echo "    backend: { loadBalancer: { servers: [{ url: \"http://127.0.0.1:$BACKEND\" }] } }"
-  } > "$RUN/bench.yaml.tmp"
+  many_routers_yaml "$BACKEND" "$RUN/routers.part" "    gen$1: { rule: \"Path(\`/generation-$1\`)\", service: backend }" > "$RUN/bench.yaml.tmp"
   mv "$RUN/bench.yaml.tmp" "$RUN/dyn/bench.yaml"
 }
 write_config 0

@@ -18,19 +18,13 @@ pair() (
   bench_run_dir
   BACKEND=$(freeport)
   start_backend "$RUN" "$BACKEND"; PIDS+=($!)
+  host_routers "$ROUTERS" > "$RUN/routers.part"
   declare -A PORT PID
   for g in A B; do
     mkdir -p "$RUN/$g"; PORT[$g]=$(freeport); gateway_config "$RUN/$g" "${PORT[$g]}"
     release=0s; [ "$g" = A ] && release=$RELEASE_A
     printf 'memory: { releaseAfterReload: %s }\n' "$release" >> "$RUN/$g/switchyard.yaml"
-    {
-      echo "http:"
-      echo "  routers:"
-      for i in $(seq 1 "$ROUTERS"); do echo "    r$i: { rule: \"Host(\`h$i.bench\`)\", service: backend }"; done
-      echo "    bench: { rule: \"PathPrefix(\`/\`)\", service: backend }"
-      echo "  services:"
-      echo "    backend: { loadBalancer: { servers: [{ url: \"http://127.0.0.1:$BACKEND\" }] } }"
-    } > "$RUN/$g/dyn/bench.yaml"
+    many_routers_yaml "$BACKEND" "$RUN/routers.part" > "$RUN/$g/dyn/bench.yaml"
     "$NODE" bin/switchyard.js --configFile="$RUN/$g/switchyard.yaml" >"$RUN/$g.log" 2>&1 & PID[$g]=$!; PIDS+=($!)
   done
   for g in A B; do

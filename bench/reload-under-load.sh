@@ -21,22 +21,13 @@ gateway_config "$RUN" "$WEB"
 echo "  providersThrottleDuration: 0s" >> "$RUN/switchyard.yaml"
 # The routers that never change, written once: generating 10,000 lines in a shell loop on every rewrite
 # took CPU from the cores the gateway and wrk share, during the very window being measured.
-for i in $(seq 1 "$ROUTERS"); do echo "    r$i: { rule: \"Host(\`h$i.bench\`)\", service: backend }"; done > "$RUN/routers.part"
+host_routers "$ROUTERS" > "$RUN/routers.part"
 # write_config <generation>: ROUTERS routers; the one named after the generation changes each time.
 write_config() {
-  {
-    echo "http:"
-    echo "  routers:"
-    cat "$RUN/routers.part"
-    echo "    bench: { rule: \"PathPrefix(\`/\`)\", service: backend }"
-    echo "    gen$1: { rule: \"Path(\`/generation-$1\`)\", service: backend, middlewares: [generation] }"
-    echo "  middlewares:"
-    echo "    generation: { headers: { customResponseHeaders: { X-Generation: \"$1\" } } }"
-    echo "  services:"
-    echo "    backend:"
-    echo "      loadBalancer:"
-    echo "        servers: [{ url: \"http://127.0.0.1:$BACKEND\" }]"
-  } > "$RUN/bench.yaml.tmp"
+  many_routers_yaml "$BACKEND" "$RUN/routers.part" \
+    "    gen$1: { rule: \"Path(\`/generation-$1\`)\", service: backend, middlewares: [generation] }" \
+    "  middlewares:" \
+    "    generation: { headers: { customResponseHeaders: { X-Generation: \"$1\" } } }" > "$RUN/bench.yaml.tmp"
   # A rename is atomic: the watcher never reads a half-written file.
   mv "$RUN/bench.yaml.tmp" "$RUN/dyn/bench.yaml"
 }
@@ -62,10 +53,11 @@ echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 wrk -t1 -c"$CONNECTIONS" -d2s "http://127.0.0.1:$WEB/" >/dev/null # warm-up
 for round in $(seq 1 "$ROUNDS"); do
   read -r steady steady_err < <(measure)
-  ( g=0; while true; do g=$((g + 1)); write_config "$round-$g"; echo "$round-$g" > "$RUN/last"; sleep 1; done ) & writer=$!
+  ( g=0; while true; do g=$((g + 1)); write_config "$round-$g"; echo "$round-$g" > "$RUN/last.tmp"; mv "$RUN/last.tmp" "$RUN/last"; sleep 1; done ) & writer=$!
   read -r reloading reloading_err < <(measure)
   kill "$writer"; wait "$writer" 2>/dev/null || true
-  # The last rewrite must be in service: its own router answers.
+  # The last rewrite must be in service: its own router answers. ("last" is renamed into place: the writer
+  # may be killed while it writes.)
   applied=no
   for _ in $(seq 1 100); do serves "$(cat "$RUN/last")" && { applied=yes; break; }; sleep 0.1; done
   awk -v r="$round" -v s="$steady" -v se="$steady_err" -v l="$reloading" -v le="$reloading_err" -v n="$(cut -d- -f2 "$RUN/last") ($applied)" \
