@@ -5,6 +5,7 @@
 # gateway: the spread of that control is the noise the ratio has to beat.
 # Usage: bash bench/release-side-by-side.sh [routers] [rounds] [pairs]
 #   RELEASE_A: A's releaseAfterReload (default 2s); B always has 0s.
+#   NODE_FLAGS_A: V8 or Node flags for A only (e.g. --min-semi-space-size=16).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -12,7 +13,7 @@ ROUTERS=${1:-10000}
 ROUNDS=${2:-3}
 PAIRS=${3:-1}
 RELEASE_A=${RELEASE_A:-2s}
-echo "routers: $ROUTERS, A releaseAfterReload: $RELEASE_A, B: 0s; each under wrk -t1 -c25 -d10 at the same time"
+echo "routers: $ROUTERS, A releaseAfterReload: $RELEASE_A, node flags: ${NODE_FLAGS_A:-none}; B: 0s; each under wrk -t1 -c25 -d10 at the same time"
 rss() { awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$1/status"; }
 pair() (
   bench_run_dir
@@ -25,7 +26,8 @@ pair() (
     release=0s; [ "$g" = A ] && release=$RELEASE_A
     printf 'memory: { releaseAfterReload: %s }\n' "$release" >> "$RUN/$g/switchyard.yaml"
     many_routers_yaml "$BACKEND" "$RUN/routers.part" > "$RUN/$g/dyn/bench.yaml"
-    "$NODE" bin/switchyard.js --configFile="$RUN/$g/switchyard.yaml" >"$RUN/$g.log" 2>&1 & PID[$g]=$!; PIDS+=($!)
+    flags=(); [ "$g" = A ] && read -ra flags <<<"${NODE_FLAGS_A:-}"
+    "$NODE" "${flags[@]}" bin/switchyard.js --configFile="$RUN/$g/switchyard.yaml" >"$RUN/$g.log" 2>&1 & PID[$g]=$!; PIDS+=($!)
   done
   for g in A B; do
     for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:${PORT[$g]}/" >/dev/null && break; sleep 0.05; done
