@@ -29,10 +29,11 @@ function collector(): Collect | null {
  * Gives the memory the heap no longer uses back to the system: V8's "last resort" collection, which also
  * shrinks the young generation and unmaps the pages V8 keeps pooled. V8 keeps every page a burst freed (a
  * reload builds a whole routing table; a parse builds a whole file) for reuse, and releases them only from a
- * memory-reducing collection. Its memory reducer starts one when the allocation rate is low, and a process
- * that allocates nothing at all does not count as low, so an idle gateway stays at the highest its heap
- * ever was. The collection stops this thread for two full collections of the live heap (the second
- * finds what the first freed). Resolves false when the collector is not available.
+ * memory-reducing collection. Its memory reducer starts one only once the allocation rate has been low for a
+ * while: a gateway left idle from its start got one after about 50 s, one that kept serving while it
+ * reloaded still held its peak a minute after (docs/benchmarks.md, session 13). The collection stops this
+ * thread for two full collections of the live heap (the second finds what the first freed). Resolves false
+ * when the collector is not available.
  */
 export async function releaseMemory(): Promise<boolean> {
   const gc = collector();
