@@ -52,3 +52,9 @@ many_routers_yaml() {
   echo "  services:"
   echo "    backend: { loadBalancer: { servers: [{ url: \"http://127.0.0.1:$backend\" }] } }"
 }
+# gateway_up <port> <log> [tries] [name]: waits until the gateway on <port> answers (tries × 50 ms, 200 by
+# default); if it never does, prints its log and exits.
+gateway_up() {
+  for _ in $(seq 1 "${3:-200}"); do curl -sf "http://127.0.0.1:$1/" >/dev/null && return 0; sleep 0.05; done
+  curl -sf "http://127.0.0.1:$1/" >/dev/null || { echo "${4:-switchyard} did not come up"; cat "$2"; exit 1; }
+}

@@ -25,8 +25,7 @@ write_config() {
 }
 write_config 0
 "$NODE" ${BENCH_NODE_FLAGS:-} bin/switchyard.js --configFile="$RUN/switchyard.yaml" >"$RUN/switchyard.log" 2>&1 & GATEWAY=$!; PIDS+=($GATEWAY)
-for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$WEB/" >/dev/null && break; sleep 0.05; done
-curl -sf "http://127.0.0.1:$WEB/" >/dev/null || { echo "switchyard did not come up"; cat "$RUN/switchyard.log"; exit 1; }
+gateway_up "$WEB" "$RUN/switchyard.log"
 rss() { awk '/VmRSS/ {printf "%d MB", $2 / 1024}' "/proc/$GATEWAY/status"; }
 load() { wrk -t1 -c50 -d"$1" "http://127.0.0.1:$WEB/" | awk '/Requests\/sec/ {printf "%d req/s", $2}'; }
 echo "routers: $ROUTERS, reloads: $RELOADS, memory.releaseAfterReload: $RELEASE, node flags: ${BENCH_NODE_FLAGS:-none}"

@@ -29,10 +29,7 @@ pair() (
     flags=(); [ "$g" = A ] && read -ra flags <<<"${NODE_FLAGS_A:-}"
     "$NODE" "${flags[@]}" bin/switchyard.js --configFile="$RUN/$g/switchyard.yaml" >"$RUN/$g.log" 2>&1 & PID[$g]=$!; PIDS+=($!)
   done
-  for g in A B; do
-    for _ in $(seq 1 300); do curl -sf "http://127.0.0.1:${PORT[$g]}/" >/dev/null && break; sleep 0.05; done
-    curl -sf "http://127.0.0.1:${PORT[$g]}/" >/dev/null || { echo "gateway $g did not come up"; cat "$RUN/$g.log"; exit 1; }
-  done
+  for g in A B; do gateway_up "${PORT[$g]}" "$RUN/$g.log" 300 "gateway $g"; done
   sleep 6 # A's release runs 2 s after its table is in service
   for r in $(seq 1 "$ROUNDS"); do
     wrk -t1 -c25 -d10 "http://127.0.0.1:${PORT[A]}/" > "$RUN/wrk-A.txt" & WA=$!

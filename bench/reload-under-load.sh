@@ -33,8 +33,7 @@ write_config() {
 }
 write_config 0
 "$NODE" bin/switchyard.js --configFile="$RUN/switchyard.yaml" >"$RUN/switchyard.log" 2>&1 & GATEWAY=$!; PIDS+=($GATEWAY)
-for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$WEB/" >/dev/null && break; sleep 0.05; done
-curl -sf "http://127.0.0.1:$WEB/" >/dev/null || { echo "switchyard did not come up"; cat "$RUN/switchyard.log"; exit 1; }
+gateway_up "$WEB" "$RUN/switchyard.log"
 
 # True once generation $1 is in service: only its own router adds its X-Generation header (the catch-all answers that path too).
 serves() { curl -sfI "http://127.0.0.1:$WEB/generation-$1" 2>/dev/null | tr -d '\r' | grep -qix "X-Generation: $1"; }
