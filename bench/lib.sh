@@ -58,3 +58,11 @@ gateway_up() {
   for _ in $(seq 1 "${3:-200}"); do curl -sf "http://127.0.0.1:$1/" >/dev/null && return 0; sleep 0.05; done
   curl -sf "http://127.0.0.1:$1/" >/dev/null || { echo "${4:-switchyard} did not come up"; cat "$2"; exit 1; }
 }
+# median_summary <label>: reads one number a line, prints "<label>: median M (min, max, N rounds)".
+median_summary() {
+  sort -g | awk -v label="$1" 'NF { v[++n] = $1 } END {
+    if (!n) { print label ": no rounds"; exit }
+    m = n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+    printf "%s: median %.3f (min %.3f, max %.3f, %d rounds)\n", label, m, v[1], v[n], n
+  }'
+}

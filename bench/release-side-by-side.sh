@@ -39,4 +39,7 @@ pair() (
     echo "pair $1 round $r: A $a req/s, B $b req/s, A/B $(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2f", a / b}'), RSS A $(rss "${PID[A]}") MB, B $(rss "${PID[B]}") MB"
   done
 )
-for p in $(seq 1 "$PAIRS"); do pair "$p"; done
+ROWS=$(mktemp)
+for p in $(seq 1 "$PAIRS"); do pair "$p"; done | tee "$ROWS"
+sed -n 's/.*A\/B \([0-9.]*\).*/\1/p' "$ROWS" | median_summary "A/B"
+rm -f "$ROWS"
