@@ -1,9 +1,11 @@
 // A bare Node forwarder on an undici Pool (callback dispatch API) and nothing else: the floor for that library.
-// Usage: node bench/bare-undici.mjs <port> <backend-url>
+// With a worker count, that many cluster workers share the port: the floor for Switchyard's worker mode.
+// Usage: node bench/bare-undici.mjs <port> <backend-url> [workers]
+import cluster from 'node:cluster';
 import http from 'node:http';
 import { Pool } from 'undici';
 
-const [port, backend] = process.argv.slice(2);
+const [port, backend, workers = '1'] = process.argv.slice(2);
 const pool = new Pool(backend, { headersTimeout: 0, bodyTimeout: 0 });
 const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'upgrade', 'proxy-connection', 'trailer']);
 
@@ -37,11 +39,17 @@ class Relay {
   }
 }
 
-http
-  .createServer((req, res) => {
-    const headers = {};
-    for (const [name, value] of Object.entries(req.headers)) if (!HOP.has(name)) headers[name] = value;
-    const body = req.headers['content-length'] || req.headers['transfer-encoding'] ? req : null;
-    pool.dispatch({ path: req.url, method: req.method, headers, body }, new Relay(res));
-  })
-  .listen(Number(port), '127.0.0.1');
+if (Number(workers) > 1 && cluster.isPrimary) {
+  for (let i = 0; i < Number(workers); i++) cluster.fork();
+  // The bench stops the primary alone; its workers go with it.
+  process.on('SIGTERM', () => process.exit(0));
+} else {
+  http
+    .createServer((req, res) => {
+      const headers = {};
+      for (const [name, value] of Object.entries(req.headers)) if (!HOP.has(name)) headers[name] = value;
+      const body = req.headers['content-length'] || req.headers['transfer-encoding'] ? req : null;
+      pool.dispatch({ path: req.url, method: req.method, headers, body }, new Relay(res));
+    })
+    .listen(Number(port), '127.0.0.1');
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Proxy benchmark: Switchyard (undici and http-proxy-3 forwarders), nginx (1 worker), HAProxy (1 thread),
-# Caddy and two bare Node forwarders, all forwarding to the same backend, measured side by side in one run.
+# Caddy and bare Node forwarders (undici in one process and in two cluster workers, http-proxy-3), all
+# forwarding to the same backend, measured side by side in one run.
 # Usage: bash bench/run.sh [duration-seconds] [connections] [rounds] [pause-ms]
 # (pause-ms: mean pause of each connection between requests in the fixed-rate latency section, default 20)
 # Installs nginx-light, wrk, haproxy and caddy from Debian when missing (as root). Results are ratios:
@@ -25,7 +26,7 @@ HAPROXY=$(command -v haproxy || echo /usr/sbin/haproxy)
 bench_run_dir
 BACKEND=$(freeport); NGINX_PROXY=$(freeport); HAPROXY_PORT=$(freeport); CADDY_PORT=$(freeport)
 SY_UNDICI=$(freeport); SY_HTTPPROXY=$(freeport); BARE_HP=$(freeport); BARE_UNDICI=$(freeport)
-NGINX_2=$(freeport); SY_WORKERS=$(freeport)
+NGINX_2=$(freeport); SY_WORKERS=$(freeport); BARE_UNDICI_2=$(freeport)
 
 declare -A PID_OF=()
 # The backend: its own nginx process answering a small body, never the bottleneck.
@@ -80,6 +81,7 @@ XDG_DATA_HOME="$RUN" XDG_CONFIG_HOME="$RUN" caddy run --config "$RUN/Caddyfile" 
 
 "$NODE" bench/bare-http-proxy.mjs "$BARE_HP" "http://127.0.0.1:$BACKEND" & PIDS+=($!); PID_OF[bare-http-proxy-3]=$!
 "$NODE" bench/bare-undici.mjs "$BARE_UNDICI" "http://127.0.0.1:$BACKEND" & PIDS+=($!); PID_OF[bare-undici]=$!
+"$NODE" bench/bare-undici.mjs "$BARE_UNDICI_2" "http://127.0.0.1:$BACKEND" 2 & PIDS+=($!); PID_OF[bare-undici-2-workers]=$!
 
 switchyard() { # name port forwarder workers target-name
   gateway_config "$RUN/$1" "$2" "$4"
@@ -101,6 +103,7 @@ TARGETS=(
   "switchyard-http-proxy $SY_HTTPPROXY"
   "switchyard-workers-2 $SY_WORKERS"
   "bare-undici $BARE_UNDICI"
+  "bare-undici-2-workers $BARE_UNDICI_2"
   "bare-http-proxy-3 $BARE_HP"
 )
 for target in "${TARGETS[@]}" "backend $BACKEND"; do
