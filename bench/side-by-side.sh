@@ -8,6 +8,7 @@
 #         (bench/bare-undici.mjs: forwarding and nothing else), or `rev:<git revision>` (that commit's
 #         sources, run with this checkout's node_modules). Default: switchyard against bare-undici.
 #   CONNECTIONS: wrk connections for each (default 25). NODE_FLAGS_A / NODE_FLAGS_B: Node flags for one side.
+#   WRK_ARGS: more wrk arguments for both, e.g. '-H "Connection: close"' for a new connection per request.
 # A control: the same forwarder on both sides (`switchyard switchyard`) shows the spread the ratio must beat.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,6 +18,8 @@ SECS=${2:-6}
 A=${3:-switchyard}
 B=${4:-bare-undici}
 CONNECTIONS=${CONNECTIONS:-25}
+WRK=(wrk -t1 -c"$CONNECTIONS")
+[ -n "${WRK_ARGS:-}" ] && eval "WRK+=($WRK_ARGS)"
 bench_run_dir
 BACKEND=$(freeport)
 start_backend "$RUN" "$BACKEND"; PIDS+=($!)
@@ -47,15 +50,15 @@ start A "$A" "$PORT_A"
 start B "$B" "$PORT_B"
 gateway_up "$PORT_A" "$RUN/A.log" 300 "A ($A)"
 gateway_up "$PORT_B" "$RUN/B.log" 300 "B ($B)"
-for port in "$PORT_A" "$PORT_B"; do wrk -t1 -c"$CONNECTIONS" -d2s "http://127.0.0.1:$port/" >/dev/null; done # JIT warm-up
+for port in "$PORT_A" "$PORT_B"; do "${WRK[@]}" -d2s "http://127.0.0.1:$port/" >/dev/null; done # JIT warm-up
 
-echo "A: $A, B: $B; each under wrk -t1 -c$CONNECTIONS -d${SECS}s at the same time, $ROUNDS rounds"
+echo "A: $A, B: $B; each under ${WRK[*]} -d${SECS}s at the same time, $ROUNDS rounds"
 echo
 echo "| round | A requests/s | B requests/s | A / B |"
 echo "| ---: | ---: | ---: | ---: |"
 for r in $(seq 1 "$ROUNDS"); do
-  wrk -t1 -c"$CONNECTIONS" -d"${SECS}s" "http://127.0.0.1:$PORT_A/" >"$RUN/wrk-A.txt" & WA=$!
-  wrk -t1 -c"$CONNECTIONS" -d"${SECS}s" "http://127.0.0.1:$PORT_B/" >"$RUN/wrk-B.txt" & WB=$!
+  "${WRK[@]}" -d"${SECS}s" "http://127.0.0.1:$PORT_A/" >"$RUN/wrk-A.txt" & WA=$!
+  "${WRK[@]}" -d"${SECS}s" "http://127.0.0.1:$PORT_B/" >"$RUN/wrk-B.txt" & WB=$!
   wait "$WA" "$WB"
   for side in A B; do
     if grep -q 'Non-2xx\|Socket errors' "$RUN/wrk-$side.txt"; then echo "errors from $side:" >&2; grep 'Non-2xx\|Socket errors' "$RUN/wrk-$side.txt" >&2; fi
