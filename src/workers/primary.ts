@@ -11,6 +11,7 @@ import type { TakeOver } from '../upgrade/adopt.js';
 import { bindPublicHandles, closeHandles, isRawHandle, type ListeningHandle } from './listeners.js';
 import { createAcmeRelay, type AcmeRelay, type RelayWorker } from './primary-acme.js';
 import { isMessage, type AppliedMessage, type MetricsResponse, type ToWorker } from './protocol.js';
+import { dataPlaneExecArgv } from './node-flags.js';
 
 /** What the control process needs. */
 export interface PrimaryOptions {
@@ -72,7 +73,8 @@ export async function startPrimary(options: PrimaryOptions): Promise<Primary> {
   // Must be set before the first fork: round-robin would funnel every connection through this process.
   cluster.schedulingPolicy = cluster.SCHED_NONE;
   // Structured clone keeps configurations exactly as applied (JSON would turn undefined and -0 around).
-  cluster.setupPrimary({ serialization: 'advanced' });
+  // Data planes get the young-generation cap (node-flags.ts) unless the operator chose a size.
+  cluster.setupPrimary({ serialization: 'advanced', execArgv: dataPlaneExecArgv(process.execArgv, process.env.NODE_OPTIONS) });
 
   const send = (slot: Slot, message: ToWorker) => {
     if (slot.worker.isConnected()) slot.worker.send(message);

@@ -10,6 +10,7 @@ import { startBackend, type Backend } from '../helpers/backends.js';
 import { freePort } from '../helpers/free-port.js';
 import { spawnGateway, waitForStatus, type GatewayProcess } from '../helpers/spawn-gateway.js';
 import { until as untilHolds } from '../helpers/until.js';
+import { YOUNG_GENERATION_FLAG } from '../../src/workers/node-flags.js';
 
 // Every test starts a control process and two workers; cold starts on a loaded 2-core machine take long.
 t.setTimeout(300_000);
@@ -86,6 +87,10 @@ t.test('two workers both serve requests and the control process reports ready an
   const { gw, web, internal, backend } = await start(t);
   const workers = await workerPids(gw.child.pid!);
   t.equal(workers.length, 2, 'two worker processes were forked');
+  for (const pid of workers) {
+    const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+    t.ok(argv.includes(YOUNG_GENERATION_FLAG), `worker ${pid} runs with V8's young generation capped`);
+  }
   // Seen over all rounds: the back end closes idle connections after 5 s, so a worker's pool may be empty by the next round.
   const seen = new Set<number>();
   const statuses = new Set<number>();
