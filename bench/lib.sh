@@ -66,3 +66,18 @@ median_summary() {
     printf "%s: median %.3f (min %.3f, max %.3f, %d rounds)\n", label, m, v[1], v[n], n
   }'
 }
+# load_pair <url-a> <url-b> <wrk args...>: the same wrk load on both at the same moment; prints
+# "<requests/s of a> <requests/s of b>", and any non-2xx answers or socket errors on standard error.
+load_pair() {
+  local a=$1 b=$2 out side wa wb
+  shift 2
+  out=$(mktemp -d)
+  wrk "$@" "$a" > "$out/A" & wa=$!
+  wrk "$@" "$b" > "$out/B" & wb=$!
+  wait "$wa" "$wb"
+  for side in A B; do
+    if grep -q 'Non-2xx\|Socket errors' "$out/$side"; then echo "errors from $side:" >&2; grep 'Non-2xx\|Socket errors' "$out/$side" >&2; fi
+  done
+  echo "$(awk '/Requests\/sec/ {print $2}' "$out/A") $(awk '/Requests\/sec/ {print $2}' "$out/B")"
+  rm -rf "$out"
+}

@@ -32,10 +32,7 @@ pair() (
   for g in A B; do gateway_up "${PORT[$g]}" "$RUN/$g.log" 300 "gateway $g"; done
   sleep 6 # A's release runs 2 s after its table is in service
   for r in $(seq 1 "$ROUNDS"); do
-    wrk -t1 -c25 -d10 "http://127.0.0.1:${PORT[A]}/" > "$RUN/wrk-A.txt" & WA=$!
-    wrk -t1 -c25 -d10 "http://127.0.0.1:${PORT[B]}/" > "$RUN/wrk-B.txt" & WB=$!
-    wait "$WA" "$WB"
-    a=$(awk '/Requests\/sec/ {print $2}' "$RUN/wrk-A.txt"); b=$(awk '/Requests\/sec/ {print $2}' "$RUN/wrk-B.txt")
+    read -r a b < <(load_pair "http://127.0.0.1:${PORT[A]}/" "http://127.0.0.1:${PORT[B]}/" -t1 -c25 -d10)
     echo "pair $1 round $r: A $a req/s, B $b req/s, A/B $(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.2f", a / b}'), RSS A $(rss "${PID[A]}") MB, B $(rss "${PID[B]}") MB"
   done
 )

@@ -18,7 +18,7 @@ SECS=${2:-6}
 A=${3:-switchyard}
 B=${4:-bare-undici}
 CONNECTIONS=${CONNECTIONS:-25}
-WRK=(wrk -t1 -c"$CONNECTIONS")
+WRK=(-t1 -c"$CONNECTIONS")
 [ -n "${WRK_ARGS:-}" ] && eval "WRK+=($WRK_ARGS)"
 bench_run_dir
 BACKEND=$(freeport)
@@ -43,28 +43,21 @@ start() {
   esac
   gateway_config "$RUN/$side" "$port"
   one_route "$RUN/$side" "$BACKEND"
-  (cd "$dir" && exec "$OLDPWD/$NODE" "${flags[@]}" bin/switchyard.js --configFile="$RUN/$side/switchyard.yaml") >"$RUN/$side.log" 2>&1 & PIDS+=($!)
+  "$NODE" "${flags[@]}" "$dir/bin/switchyard.js" --configFile="$RUN/$side/switchyard.yaml" >"$RUN/$side.log" 2>&1 & PIDS+=($!)
 }
 PORT_A=$(freeport); PORT_B=$(freeport)
 start A "$A" "$PORT_A"
 start B "$B" "$PORT_B"
 gateway_up "$PORT_A" "$RUN/A.log" 300 "A ($A)"
 gateway_up "$PORT_B" "$RUN/B.log" 300 "B ($B)"
-for port in "$PORT_A" "$PORT_B"; do "${WRK[@]}" -d2s "http://127.0.0.1:$port/" >/dev/null; done # JIT warm-up
+for port in "$PORT_A" "$PORT_B"; do wrk "${WRK[@]}" -d2s "http://127.0.0.1:$port/" >/dev/null; done # JIT warm-up
 
-echo "A: $A, B: $B; each under ${WRK[*]} -d${SECS}s at the same time, $ROUNDS rounds"
+echo "A: $A, B: $B; each under wrk ${WRK[*]} -d${SECS}s at the same time, $ROUNDS rounds"
 echo
 echo "| round | A requests/s | B requests/s | A / B |"
 echo "| ---: | ---: | ---: | ---: |"
 for r in $(seq 1 "$ROUNDS"); do
-  "${WRK[@]}" -d"${SECS}s" "http://127.0.0.1:$PORT_A/" >"$RUN/wrk-A.txt" & WA=$!
-  "${WRK[@]}" -d"${SECS}s" "http://127.0.0.1:$PORT_B/" >"$RUN/wrk-B.txt" & WB=$!
-  wait "$WA" "$WB"
-  for side in A B; do
-    if grep -q 'Non-2xx\|Socket errors' "$RUN/wrk-$side.txt"; then echo "errors from $side:" >&2; grep 'Non-2xx\|Socket errors' "$RUN/wrk-$side.txt" >&2; fi
-  done
-  a=$(awk '/Requests\/sec/ {print $2}' "$RUN/wrk-A.txt")
-  b=$(awk '/Requests\/sec/ {print $2}' "$RUN/wrk-B.txt")
+  read -r a b < <(load_pair "http://127.0.0.1:$PORT_A/" "http://127.0.0.1:$PORT_B/" "${WRK[@]}" -d"${SECS}s")
   echo "| $r | $a | $b | $(awk -v a="$a" -v b="$b" 'BEGIN {printf "%.3f", a / b}') |" | tee -a "$RUN/rows"
 done
 echo
